@@ -1,0 +1,59 @@
+"""Users: the practice owner, coaches and (with the portal) clients."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.utils.translation import gettext_lazy as _
+
+from refleact.crypto.blind import BlindIndexField
+from refleact.crypto.fields import EncryptedCharField, EncryptedEmailField
+from refleact.crypto.holders import PRACTICE_HOLDER_ID
+from refleact.crypto.models import EncryptedModel, EncryptedQuerySet, HolderIdField
+
+
+class Role:
+    OWNER = "owner"
+    COACH = "coach"
+
+
+class RefleactUserManager(UserManager.from_queryset(EncryptedQuerySet)):
+    pass
+
+
+class User(EncryptedModel, AbstractUser):
+    """A login. The username is a login handle; names and e-mail are sealed.
+
+    Staff accounts are sealed with the practice key (they are the practice's own
+    people); client logins, added with the portal, are sealed with the client's key.
+    """
+
+    first_name = EncryptedCharField(_("first name"), max_length=150, blank=True)
+    last_name = EncryptedCharField(_("last name"), max_length=150, blank=True)
+    email = EncryptedEmailField(_("email address"), blank=True)
+    email_index = BlindIndexField(source="email", bits=8)
+    holder_id = HolderIdField(default=PRACTICE_HOLDER_ID)
+
+    objects = RefleactUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_owner(self) -> bool:
+        """The practice owner sees everything: a superuser or a member of 'owner'."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        cached = getattr(self, "_is_owner", None)
+        if cached is None:
+            cached = self._is_owner = self.groups.filter(name=Role.OWNER).exists()
+        return cached
+
+    @property
+    def is_coach(self) -> bool:
+        return self.is_active and self.is_staff

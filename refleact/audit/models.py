@@ -1,0 +1,1 @@
+"""The access log (NEN 7513 style) arrives with the clients and dossiers issue."""

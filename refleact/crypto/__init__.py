@@ -1,0 +1,1 @@
+"""Field-level encryption for Refleact: see refleact/crypto/README.md."""

@@ -1,0 +1,253 @@
+"""Blind indexes: exact lookups over encrypted values without decrypting every row.
+
+A blind index stores a truncated HMAC-SHA256 of the normalised value, under a
+key derived per indexed field from BLIND_INDEX_KEY (separate from the master
+keys):  field_key = HMAC(BLIND_INDEX_KEY, "refleact-blind-index:<model label>:<field>").
+
+Truncation, following CipherSweet's guidance on blind index sizing: with R rows
+and an index of b bits, a value is expected to coincide with C = R / 2^b others.
+C >= 2 keeps an index value from pointing at one row (which would leak equality
+between rows as surely as plaintext); C <= sqrt(R) keeps lookups cheap. We plan
+for 512 to 65,536 indexed values per field (a practice's clients over its
+lifetime, or their name tokens): b = 8 gives C = 2 at 512 rows and C = 256 =
+sqrt(65,536) at 65,536 rows. A truncated index collides on purpose, so a match
+is only a candidate: every lookup opens the candidates and compares plaintext
+before a row counts (``search``), and uniqueness is checked the same way under
+a lock (``lock_and_validate_unique``), never by a unique constraint on the index.
+
+Kinds:
+- ``exact`` (e-mail): one digest of the trimmed, lower-cased value.
+- ``tokens`` (names): the values of the source fields split into words, case-
+  and accent-folded; each word's digest is stored in one column as
+  " d1 d2 d3 " and a search for several words keeps rows that have all of them.
+  The LIKE this needs runs over these digests, never over ciphertext.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router
+from django.utils.translation import gettext_lazy as _
+
+from refleact.localenv import decode_key
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def fold(value: str) -> str:
+    """Case- and accent-fold: 'Émile' and 'emile' are the same token."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def name_tokens(value: str) -> list[str]:
+    return _WORD.findall(fold(value))
+
+
+@lru_cache(maxsize=256)
+def _field_key(secret: str, label: str, field: str) -> bytes:
+    raw = decode_key(secret, variable="BLIND_INDEX_KEY")
+    return hmac.new(
+        raw, f"refleact-blind-index:{label}:{field}".encode(), hashlib.sha256
+    ).digest()
+
+
+def digest(label: str, field: str, normalised: str, bits: int) -> str:
+    from django.conf import settings
+
+    key = _field_key(settings.BLIND_INDEX_KEY, label, field)
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()[: bits // 4]
+
+
+class BlindIndexField(models.CharField):
+    """A blind index over one or more encrypted fields of the same model.
+
+    Computed in ``pre_save`` from the plaintext of its source fields, so it can
+    never drift from the row it indexes.
+    """
+
+    EXACT = "exact"
+    TOKENS = "tokens"
+
+    def __init__(
+        self,
+        *args,
+        source: str | tuple[str, ...] = (),
+        kind: str = EXACT,
+        bits: int = 8,
+        unique_plaintext: bool = False,
+        **kwargs,
+    ) -> None:
+        if bits % 4 or not 4 <= bits <= 64:
+            raise ValueError("bits must be a multiple of 4 between 4 and 64")
+        self.source = (source,) if isinstance(source, str) else tuple(source)
+        self.kind = kind
+        self.bits = bits
+        self.unique_plaintext = unique_plaintext
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("blank", True)
+        kwargs["max_length"] = bits // 4 if kind == self.EXACT else 1000
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(
+            source=self.source,
+            kind=self.kind,
+            bits=self.bits,
+            unique_plaintext=self.unique_plaintext,
+        )
+        for key in ("editable", "db_index", "default", "blank", "max_length"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    # -- computing ----------------------------------------------------------
+    def _label(self) -> str:
+        return self.model._meta.concrete_model._meta.label_lower
+
+    def normalise(self, value: str) -> list[str]:
+        if self.kind == self.EXACT:
+            return [normalise_email(value)] if value.strip() else []
+        return name_tokens(value)
+
+    def digests_for(self, text: str) -> list[str]:
+        return sorted(
+            {
+                digest(self._label(), self.name, n, self.bits)
+                for n in self.normalise(text)
+            }
+        )
+
+    def compute(self, instance) -> str:
+        texts = [getattr(instance, name) for name in self.source]
+        digests = set()
+        for text in texts:
+            if text:
+                digests.update(self.digests_for(str(text)))
+        if self.kind == self.EXACT:
+            return next(iter(digests), "")
+        return f" {' '.join(sorted(digests))} " if digests else ""
+
+    def pre_save(self, model_instance, add):
+        from refleact.crypto.fields import ERASED
+
+        if any(getattr(model_instance, name) is ERASED for name in self.source):
+            return getattr(model_instance, self.attname)  # erased rows are read-only
+        value = self.compute(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+    # -- matching -----------------------------------------------------------
+    def candidates(self, queryset, term: str):
+        digests = self.digests_for(term)
+        if not digests:
+            return queryset.none()
+        if self.kind == self.EXACT:
+            return queryset.filter(**{self.attname: digests[0]})
+        for d in digests:
+            queryset = queryset.filter(**{f"{self.attname}__contains": f" {d} "})
+        return queryset
+
+    def matches(self, instance, term: str) -> bool:
+        """Compare plaintext: a candidate counts only if this is true."""
+        wanted = self.normalise(term)
+        if not wanted:
+            return False
+        have: set[str] = set()
+        for name in self.source:
+            text = getattr(instance, name)
+            if text and not isinstance(text, type(None)):
+                have.update(self.normalise(str(text)))
+        if self.kind == self.EXACT:
+            return wanted[0] in have
+        return set(wanted) <= have
+
+
+def index_field(model, name: str) -> BlindIndexField:
+    field = model._meta.get_field(name)
+    if not isinstance(field, BlindIndexField):
+        raise TypeError(f"{model._meta.label}.{name} is not a blind index")
+    return field
+
+
+def search(queryset, index: str, term: str):
+    """Return the rows of queryset whose indexed plaintext matches term.
+
+    Opens the candidates the index yields and keeps those that really match, so
+    a collision of the truncated index never returns the wrong row.
+    """
+    field = index_field(queryset.model, index)
+    matching = [
+        obj.pk for obj in field.candidates(queryset, term) if field.matches(obj, term)
+    ]
+    return queryset.filter(pk__in=matching)
+
+
+def duplicates(instance, index: str):
+    """Return the other rows whose indexed plaintext equals this instance's."""
+    field = index_field(type(instance), index)
+    term = " ".join(str(getattr(instance, s) or "") for s in field.source)
+    if not term.strip():
+        return []
+    model = type(instance)
+    found = [
+        obj
+        for obj in field.candidates(
+            model._default_manager.exclude(pk=instance.pk), term
+        )
+        if field.matches(obj, term)
+    ]
+    return found
+
+
+def validate_unique(instance, exclude=None) -> None:
+    """Raise ValidationError for each unique_plaintext index whose value is taken."""
+    errors = {}
+    for field in type(instance)._meta.concrete_fields:
+        if not isinstance(field, BlindIndexField) or not field.unique_plaintext:
+            continue
+        source = field.source[0]
+        if exclude and source in exclude:
+            continue
+        if duplicates(instance, field.name):
+            verbose = type(instance)._meta.get_field(source).verbose_name
+            errors[source] = ValidationError(
+                _("Another record already uses this %(field)s."),
+                code="unique",
+                params={"field": verbose},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def lock_and_validate_unique(instance) -> None:
+    """Check plaintext uniqueness under a lock. Caller must be inside transaction.atomic.
+
+    On PostgreSQL an advisory transaction lock per (index, digest) serialises
+    writers of the same value; on SQLite every transaction is IMMEDIATE (see
+    settings), so writers are serialised by the database lock.
+    """
+    model = type(instance)
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    if connection.vendor == "postgresql":
+        for field in model._meta.concrete_fields:
+            if isinstance(field, BlindIndexField) and field.unique_plaintext:
+                lock_name = f"{field._label()}.{field.name}:{field.compute(instance)}"
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(%s))", [lock_name]
+                    )
+    validate_unique(instance)

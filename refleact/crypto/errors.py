@@ -1,0 +1,27 @@
+"""Errors of the encryption layer. Messages name places (app, model, field, pk,
+key id), never values."""
+
+
+class CryptoError(Exception):
+    """Base class of every encryption-layer error."""
+
+
+class DecryptionError(CryptoError):
+    """A stored value failed to open: tampered, moved to another row or column, or
+    sealed under a key that is not in the key store."""
+
+
+class KeyErased(CryptoError):
+    """The data key was destroyed on purpose (a tombstone exists)."""
+
+
+class KeyMissing(CryptoError):
+    """The data key is neither in the key store nor tombstoned: an error, never 'erased'."""
+
+
+class ErasedRowError(CryptoError):
+    """A row whose data key was destroyed is read-only."""
+
+
+class EncryptedLookupError(CryptoError, TypeError):
+    """An encrypted column cannot be compared in SQL; use its blind index."""

@@ -1,0 +1,57 @@
+"""EncryptedFileField: an attachment whose key and metadata are sealed in the row."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from refleact.crypto.fields import ERASED, EncryptedJSONField
+from refleact.crypto.files import SealedFile, SealedUploadedFile, seal_chunks
+
+
+class EncryptedFileField(EncryptedJSONField):
+    """Holds a SealedFile (or None); the upload is sealed before the row is saved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def from_plaintext(self, data: bytes):
+        value = super().from_plaintext(data)
+        return SealedFile.from_json(value) if value else None
+
+    def to_plaintext(self, value) -> bytes:
+        return super().to_plaintext(value.as_json())
+
+    def to_python(self, value):
+        return value
+
+    def validate(self, value, model_instance) -> None:
+        if value is None and not self.blank:
+            super().validate(value, model_instance)
+
+    def save_form_data(self, instance, data) -> None:
+        if data is False:  # "clear" ticked
+            setattr(instance, self.attname, None)
+        elif isinstance(data, SealedUploadedFile):
+            setattr(instance, self.attname, data.sealed)
+        elif isinstance(data, UploadedFile):
+            # Uploads through SealingUploadHandler arrive sealed; anything else
+            # (a file built in code) is sealed here, streaming.
+            setattr(
+                instance,
+                self.attname,
+                seal_chunks(
+                    data.chunks(), filename=data.name, content_type=data.content_type
+                ),
+            )
+
+    def formfield(self, **kwargs):
+        return forms.FileField(
+            required=not self.blank, label=self.verbose_name, help_text=self.help_text
+        )
+
+    def value_from_object(self, obj):
+        value = super().value_from_object(obj)
+        return None if value is ERASED else value

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CryptoTestAppConfig(AppConfig):
+    """Test-only models for the encryption layer; installed by the test settings only."""
+
+    name = "refleact.crypto.testapp"
+    label = "crypto_testapp"
+    default_auto_field = "django.db.models.BigAutoField"

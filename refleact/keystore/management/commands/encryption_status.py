@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from refleact.keystore import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Show which master keys are in use, how many data keys each wraps, the number "
+        "of tombstones, and how many stored values fail to open (never the values)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-verify", action="store_true", help="Skip opening every stored value."
+        )
+
+    def handle(self, *args, no_verify, **options):
+        status = services.encryption_status(verify=not no_verify)
+        for position, (key_id, count) in enumerate(status.keys_per_master.items()):
+            role = "newest, wraps new keys" if position == 0 else "older, unwraps only"
+            self.stdout.write(f"master key {key_id} ({role}): {count} data keys")
+        for key_id, count in status.unknown_masters.items():
+            self.stdout.write(
+                f"master key {key_id} (NOT CONFIGURED): {count} data keys"
+            )
+        self.stdout.write(f"tombstones: {status.tombstones}")
+        if not no_verify:
+            self.stdout.write(f"values checked: {status.values_checked}")
+            failed = sum(status.failures.values())
+            self.stdout.write(f"values failing to open: {failed}")
+            for place, count in sorted(status.failures.items()):
+                self.stdout.write(f"  {place}: {count}")
+            if failed or status.unknown_masters:
+                raise CommandError("Some encrypted values cannot be opened.")

@@ -1,0 +1,48 @@
+"""The key store: one wrapped data key per key holder, and tombstones of destroyed keys.
+
+It lives in its own database (the ``keystore`` alias). No transaction spans the two
+databases, so the order of writes is the contract (see README.md beside this file):
+a data key is committed before the data transaction that uses it, and destroyed only
+after the data-side changes have committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class DataKey(models.Model):
+    """A holder's 256-bit data key, stored only wrapped (AES-GCM) by a master key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    holder_id = models.UUIDField(unique=True)
+    # Which master key wraps it; rotate_keys selects rows not yet on the newest one.
+    master_key_id = models.CharField(max_length=16, db_index=True)
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"data key {self.id}"
+
+
+class Tombstone(models.Model):
+    """A destroyed data key: only a tombstoned key reads as 'erased'."""
+
+    class Reason(models.TextChoices):
+        TRAJECTORY_CLOSED = "trajectory_closed", "trajectory closed"
+        ERASURE_REQUEST = "erasure_request", "erasure requested"
+        ORPHAN = "orphan", "orphan key swept"
+        HOLDER_DELETED = "holder_deleted", "holder deleted"
+        TEST = "test", "test"
+
+    key_id = models.UUIDField(primary_key=True)
+    holder_id = models.UUIDField(db_index=True)
+    destroyed_at = models.DateTimeField(default=timezone.now)
+    # A fixed reason, never free text: a tombstone holds no personal data.
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+
+    def __str__(self) -> str:
+        return f"tombstone {self.key_id}"

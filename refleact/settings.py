@@ -1,0 +1,231 @@
+"""Refleact settings: one module, configured from the environment, failing closed.
+
+Every variable is documented in README.md. With debug off, a missing secret or key
+does not raise here (that would print a traceback); it is collected in
+CONFIGURATION_PROBLEMS and ``refleact.localenv.refuse_if_misconfigured`` stops
+manage.py, WSGI and the Celery worker with one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import environ
+
+from refleact import localenv
+
+BASE_DIR = localenv.BASE_DIR
+VAR_DIR = localenv.VAR_DIR
+
+if (
+    os.environ.get("REFLEACT_SKIP_LOCAL_ENV") != "1"
+    and localenv.LOCAL_ENV_FILE.exists()
+):
+    # read_env never overrides variables that are already set in the environment.
+    environ.Env.read_env(localenv.LOCAL_ENV_FILE)
+
+env = environ.Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+CONFIGURATION_PROBLEMS = localenv.validate(dict(os.environ), debug=DEBUG)
+
+# Only reachable when debug is on or the start is refused before serving anything.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or "debug-only-insecure-secret"
+ALLOWED_HOSTS = env.list(
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
+)
+
+# Keys for field-level encryption (refleact.crypto): newest master key first.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
+# How long an unwrapped data key may stay in a process's memory. It bounds how long
+# another running process can still open values of a key destroyed meanwhile.
+KEY_CACHE_SECONDS = env.int("KEY_CACHE_SECONDS", default=60)
+SEALED_FILES_DIR = env.path("SEALED_FILES_DIR", default=str(VAR_DIR / "sealed-files"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "refleact.accounts",
+    "refleact.keystore",
+    "refleact.audit",
+    "clients",
+    "dossiers",
+    "consent",
+    "breaches",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "refleact.urls"
+WSGI_APPLICATION = "refleact.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _database(url_variable: str, default_file) -> dict:
+    config = env.db_url(url_variable, default=f"sqlite:///{default_file}")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        if str(config["NAME"]).startswith(str(VAR_DIR)):
+            VAR_DIR.mkdir(exist_ok=True)
+        config.setdefault("OPTIONS", {}).update(
+            {
+                # IMMEDIATE takes the write lock at BEGIN, so the blind-index
+                # uniqueness check (read candidates, then insert) cannot race.
+                "transaction_mode": "IMMEDIATE",
+                # Overwrite deleted content, so a destroyed data key is gone from the file.
+                "init_command": "PRAGMA secure_delete=ON;",
+            }
+        )
+    config.setdefault("CONN_MAX_AGE", 0)
+    config["ATOMIC_REQUESTS"] = False
+    return config
+
+
+DATABASES = {
+    "default": _database("DATABASE_URL", localenv.DEFAULT_DB_FILE),
+    # The key store lives in its own database so it can be backed up on a shorter
+    # schedule than the data: see refleact/keystore/README.md.
+    "keystore": _database("KEYSTORE_DATABASE_URL", localenv.DEFAULT_KEYSTORE_FILE),
+}
+DATABASE_ROUTERS = ["refleact.keystore.routers.KeystoreRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# django-axes: lock a username+IP pair after 5 failures for an hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# What axes stores as "username" is a keyed digest, never what was typed.
+AXES_USERNAME_CALLABLE = "refleact.accounts.lockout.login_name_digest"
+# Never store the typed login name or password in the attempt's POST copy.
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "password", "login"]
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# Attempts, access logs and failure logs are deleted after this many days by the
+# beat task accounts.tasks.login_records_purge (declared in accounts/inventory.py).
+LOGIN_RECORD_RETENTION_DAYS = 30
+
+# Celery: no broker means tasks run eagerly in-process (the embedded default).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+
+# E-mail never carries personal data (policy); it only points to the portal.
+EMAIL_CONFIG = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+)
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Refleact <noreply@refleact.nl>"
+)
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+
+# Uploads are sealed as they stream in; no plaintext temporary file is written.
+FILE_UPLOAD_HANDLERS = ["refleact.crypto.files.SealingUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Admin flash messages name objects: keep them in the signed browser cookie,
+# never in a server-side table.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 8
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+        # Only behind a proxy that sets this header and strips it from clients.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        # Search terms travel in query strings; request logs keep paths only.
+        "strip_query": {"()": "refleact.logging.StripQueryStringFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["strip_query"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

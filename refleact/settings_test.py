@@ -1,0 +1,27 @@
+"""Test settings: fixed test-only keys, never the local env file.
+
+These keys are public (they are in git): they protect nothing and must never be
+used outside tests.
+"""
+
+import os
+
+os.environ["REFLEACT_SKIP_LOCAL_ENV"] = "1"
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-" + "x" * 50)
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LW1hc3Rlci1rZXktMDAwMDAwMDAwMDA="
+)
+os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA=")
+
+from refleact.settings import *  # noqa: E402,F403
+from refleact.settings import BASE_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+KEY_CACHE_SECONDS = 60
+SEALED_FILES_DIR = os.environ.get(
+    "SEALED_FILES_DIR", str(BASE_DIR / "var" / "test-sealed-files")
+)
+
+INSTALLED_APPS = [*INSTALLED_APPS, "refleact.crypto.testapp"]  # noqa: F405
