@@ -17,3 +17,7 @@ def _fresh_key_cache():
 @pytest.fixture(autouse=True)
 def _sealed_files_dir(settings, tmp_path):
     settings.SEALED_FILES_DIR = str(tmp_path / "sealed")
+
+
+# The three personas (owner, coach, outsider) for tests of client data.
+pytest_plugins = ["refleact.testing.personas"]

@@ -45,16 +45,18 @@ KEY_CACHE_SECONDS = env.int("KEY_CACHE_SECONDS", default=60)
 SEALED_FILES_DIR = env.path("SEALED_FILES_DIR", default=str(VAR_DIR / "sealed-files"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "refleact.adminsite.RefleactAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
     "refleact.accounts",
     "refleact.keystore",
     "refleact.audit",
+    "refleact.inventory",
     "clients",
     "dossiers",
     "consent",
@@ -74,6 +76,9 @@ MIDDLEWARE = [
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widget templates (e.g. the Jitsi link button) live in templates/ with the rest.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "refleact.urls"
 WSGI_APPLICATION = "refleact.wsgi.application"
@@ -149,6 +154,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # What axes stores as "username" is a keyed digest, never what was typed.
 AXES_USERNAME_CALLABLE = "refleact.accounts.lockout.login_name_digest"
+# The stock handler would write the account's username into each access log row.
+AXES_HANDLER = "refleact.accounts.lockout.DigestAccessLogHandler"
 # Never store the typed login name or password in the attempt's POST copy.
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "password", "login"]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
@@ -207,6 +214,10 @@ if not DEBUG:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         # Only behind a proxy that sets this header and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        if not SECURE_SSL_REDIRECT:
+            # The TLS-terminating proxy redirects HTTP to HTTPS itself (README);
+            # without a proxy the warning stays, as it should.
+            SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 LOGGING = {
     "version": 1,

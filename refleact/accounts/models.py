@@ -42,18 +42,25 @@ class User(EncryptedModel, AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    def _in_group(self, name: str) -> bool:
+        cache = self.__dict__.setdefault("_group_names", None)
+        if cache is None:
+            cache = self.__dict__["_group_names"] = set(
+                self.groups.values_list("name", flat=True)
+            )
+        return name in cache
+
     @property
     def is_owner(self) -> bool:
         """The practice owner sees everything: a superuser or a member of 'owner'."""
-        if not self.is_active:
-            return False
-        if self.is_superuser:
-            return True
-        cached = getattr(self, "_is_owner", None)
-        if cached is None:
-            cached = self._is_owner = self.groups.filter(name=Role.OWNER).exists()
-        return cached
+        return self.is_active and (self.is_superuser or self._in_group(Role.OWNER))
 
     @property
     def is_coach(self) -> bool:
-        return self.is_active and self.is_staff
+        """A coach is an active staff member of the group 'coach'."""
+        return self.is_active and self.is_staff and self._in_group(Role.COACH)
+
+    @property
+    def works_in_practice(self) -> bool:
+        """Owner or coach: may use the coach's admin at all."""
+        return self.is_owner or self.is_coach

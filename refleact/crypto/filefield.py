@@ -31,6 +31,13 @@ class EncryptedFileField(EncryptedJSONField):
         if value is None and not self.blank:
             super().validate(value, model_instance)
 
+    def pre_save(self, model_instance, add):
+        # An upload assigned in code (not through a form) is sealed here, streaming.
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, UploadedFile):
+            self.save_form_data(model_instance, value)
+        return super().pre_save(model_instance, add)
+
     def save_form_data(self, instance, data) -> None:
         if data is False:  # "clear" ticked
             setattr(instance, self.attname, None)

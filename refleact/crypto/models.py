@@ -32,10 +32,15 @@ class HolderIdField(models.UUIDField):
 
 
 def _instances_with_related(objs):
-    """Yield objs and the objects select_related() loaded beside them."""
+    """Yield objs and the objects select_related() loaded beside them (each once:
+    related caches can point back, e.g. a credit invoice and the invoice it credits)."""
+    seen: set[int] = set()
     stack = list(objs)
     while stack:
         obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
         yield obj
         cache = getattr(getattr(obj, "_state", None), "fields_cache", None)
         if cache:

@@ -1,0 +1,262 @@
+"""The coach's cockpit for clients and organisations."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from clients import selectors, services
+from clients.models import Client, Organisation
+from refleact.crypto import blind
+from refleact.practiceadmin import PracticeModelAdmin
+
+
+class CoachFilter(admin.SimpleListFilter):
+    title = _("coach")
+    parameter_name = "coach"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(u.pk), u.username)
+            for u in selectors.coaches_for_user(user=request.user)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(coaches__pk=self.value())
+        return queryset
+
+
+def blind_search(queryset, term: str, *, email_index: str, name_index: str):
+    """Search by e-mail (when the term has an @) or by all name tokens, never by LIKE."""
+    term = term.strip()
+    if not term:
+        return queryset
+    if "@" in term:
+        return blind.search(queryset, email_index, term)
+    return blind.search(queryset, name_index, term)
+
+
+@admin.register(Client)
+class ClientAdmin(PracticeModelAdmin):
+    selector = staticmethod(selectors.clients_for_user)
+    list_display = (
+        "full_name",
+        "kind",
+        "organisation",
+        "last_activity_at",
+        "created_at",
+    )
+    list_filter = ("kind", "language", CoachFilter)
+    list_select_related = ("organisation",)
+    # The search box searches the blind indexes (see get_search_results).
+    search_fields = ("name_index",)
+    search_help_text = _("Search by e-mail address, or by one or more names.")
+    ordering = ("-last_activity_at",)
+    sortable_by = ("kind", "last_activity_at", "created_at")
+    autocomplete_fields = ("organisation",)
+    filter_horizontal = ("coaches",)
+    readonly_fields = ("trajectory_list", "timeline", "access_log")
+    fieldsets = (
+        (None, {"fields": ("kind", "organisation", "first_name", "last_name")}),
+        (_("Contact"), {"fields": ("email", "phone", "language")}),
+        (_("Coaches"), {"fields": ("coaches",)}),
+        (_("Trajectories"), {"fields": ("trajectory_list", "timeline", "access_log")}),
+    )
+
+    @admin.display(description=_("name"))
+    def full_name(self, obj: Client) -> str:
+        return str(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        return (
+            blind_search(
+                queryset,
+                search_term,
+                email_index="email_index",
+                name_index="name_index",
+            ),
+            False,
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = selectors.organisations_for_user(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coaches":
+            kwargs["queryset"] = selectors.coaches_for_user(user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return []
+        if not request.user.is_owner:
+            fields.remove("access_log")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets[:3]
+        if not request.user.is_owner:
+            return [
+                (
+                    name,
+                    {"fields": tuple(f for f in opts["fields"] if f != "access_log")},
+                )
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    @admin.display(description=_("trajectories"))
+    def trajectory_list(self, obj: Client):
+        # Whoever may see a client may see all of its trajectories (the access rule
+        # grants a trajectory to each of its client's coaches).
+        rows = obj.trajectories.all()
+        if not rows:
+            return _("No trajectories yet.")
+        return format_html_join(
+            "",
+            '<div><a href="{}">{}</a> · {} · {}</div>',
+            (
+                (
+                    reverse("admin:dossiers_trajectory_change", args=[t.pk]),
+                    str(t),
+                    t.get_status_display(),
+                    t.coach,
+                )
+                for t in rows.select_related("coach")
+            ),
+        )
+
+    @admin.display(description=_("timeline"))
+    def timeline(self, obj: Client):
+        from dossiers.timeline import client_timeline
+
+        events = client_timeline(client=obj)
+        if not events:
+            return "—"
+        return format_html(
+            '<ul class="timeline">{}</ul>',
+            format_html_join(
+                "",
+                "<li><time>{}</time> {}</li>",
+                ((e.when.strftime("%Y-%m-%d %H:%M"), e.label) for e in events),
+            ),
+        )
+
+    @admin.display(description=_("access log"))
+    def access_log(self, obj: Client):
+        url = (
+            reverse("admin:audit_auditevent_changelist") + f"?holder_id={obj.holder_id}"
+        )
+        return format_html(
+            '<a href="{}">{}</a>', url, _("Who accessed this client's data")
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.client_save(actor=request.user, client=obj, request=request)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.client_ensure_coaches(client=form.instance, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.client_delete(actor=request.user, client=obj, request=request)
+
+    # -- the owner hands a departing coach's clients to another coach -----------
+    def get_urls(self):
+        return [
+            path(
+                "hand-over/",
+                self.admin_site.admin_view(self.hand_over_view),
+                name="clients_client_hand_over",
+            ),
+            *super().get_urls(),
+        ]
+
+    def hand_over_view(self, request):
+        if not request.user.is_owner:
+            raise PermissionDenied
+        form = HandOverForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            moved = services.clients_hand_over(
+                actor=request.user,
+                from_coach=form.cleaned_data["from_coach"],
+                to_coach=form.cleaned_data["to_coach"],
+                request=request,
+            )
+            messages.success(
+                request, _("%(count)d clients were handed over.") % {"count": moved}
+            )
+            return redirect("admin:clients_client_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Hand over a coach's clients"),
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/clients/client/hand_over.html", context)
+
+
+class HandOverForm(forms.Form):
+    from_coach = forms.ModelChoiceField(
+        label=_("From coach"), queryset=get_user_model().objects.filter(is_staff=True)
+    )
+    to_coach = forms.ModelChoiceField(
+        label=_("To coach"),
+        queryset=get_user_model().objects.filter(
+            is_staff=True, is_active=True, groups__name="coach"
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_coach") and data.get("from_coach") == data.get("to_coach"):
+            raise forms.ValidationError(_("Choose two different coaches."))
+        return data
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PracticeModelAdmin):
+    selector = staticmethod(selectors.organisations_for_user)
+    list_display = ("name", "updated_at", "created_at")
+    search_fields = ("name_index",)
+    search_help_text = _("Search by one or more words of the name.")
+    ordering = ("-updated_at",)
+    sortable_by = ("updated_at", "created_at")
+    fieldsets = (
+        (None, {"fields": ("name",)}),
+        (
+            _("Billing"),
+            {
+                "fields": (
+                    "billing_name",
+                    "billing_address",
+                    "billing_email",
+                    "billing_reference",
+                )
+            },
+        ),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return blind.search(queryset, "name_index", term), False
+
+    def save_model(self, request, obj, form, change):
+        services.organisation_save(
+            actor=request.user, organisation=obj, request=request
+        )

@@ -1,0 +1,93 @@
+"""Writes about clients and organisations: atomic, validated, audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, Organisation
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record, audit_record_many
+from refleact.crypto import blind
+
+
+@transaction.atomic
+def client_save(*, actor, client: Client, request=None) -> Client:
+    """Create or change a client: validate, check e-mail uniqueness under a lock, audit.
+
+    The caller sets the fields; coaches (many-to-many) are set after this call.
+    """
+    adding = client._state.adding
+    client.full_clean(validate_unique=False)
+    # A duplicate e-mail is found through the blind index, opened and compared,
+    # under a lock so two coaches cannot add the same person at the same moment.
+    blind.lock_and_validate_unique(client)
+    client.last_activity_at = timezone.now()
+    client.save()
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=client)
+    return client
+
+
+def client_create(*, actor, coaches=(), request=None, **fields) -> Client:
+    """Create a client from keyword fields (commands, demo, tests)."""
+    with transaction.atomic():
+        client = client_save(actor=actor, client=Client(**fields), request=request)
+        client_ensure_coaches(client=client, coaches=coaches, actor=actor)
+    return client
+
+
+def client_ensure_coaches(*, client: Client, coaches=(), actor=None) -> None:
+    """Add coaches to a client; a coach who creates a client works with them."""
+    wanted = list(coaches)
+    if actor is not None and getattr(actor, "is_coach", False) and not actor.is_owner:
+        wanted.append(actor)
+    if wanted:
+        client.coaches.add(*wanted)
+
+
+@transaction.atomic
+def client_delete(*, actor, client: Client, request=None) -> None:
+    """Delete a client (and, by the database's PROTECT rules, only without trajectories)."""
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=client
+    )
+    client.delete()
+
+
+@transaction.atomic
+def organisation_save(
+    *, actor, organisation: Organisation, request=None
+) -> Organisation:
+    adding = organisation._state.adding
+    organisation.full_clean()
+    organisation.save()
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
+    """Hand a departing coach's clients and open trajectories to another coach.
+
+    Return how many clients moved. Closed trajectories keep their historic coach.
+    """
+    from dossiers.models import Trajectory
+
+    if from_coach == to_coach:
+        return 0
+    clients = list(Client.objects.filter(coaches=from_coach))
+    through = Client.coaches.through
+    through.objects.bulk_create(
+        [through(client_id=c.pk, user_id=to_coach.pk) for c in clients],
+        ignore_conflicts=True,
+    )
+    through.objects.filter(user=from_coach).delete()
+    Trajectory.objects.filter(coach=from_coach).exclude(
+        status=Trajectory.Status.CLOSED
+    ).update(coach=to_coach)
+    audit_record_many(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, objs=clients
+    )
+    return len(clients)

@@ -1,0 +1,172 @@
+"""The client pages of the coach's admin: create, change, delete, search, access."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from clients.models import Client
+from refleact.audit.models import AuditEvent
+from refleact.testing.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+ADD = reverse("admin:clients_client_add")
+LIST = reverse("admin:clients_client_changelist")
+
+
+def change_url(client):
+    return reverse("admin:clients_client_change", args=[client.pk])
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "private",
+        "first_name": "Anouk",
+        "last_name": "de Vries",
+        "email": "Anouk.deVries@Hoogland.nl",
+        "phone": "06-31847259",
+        "language": "nl",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coach_creates_client_and_works_with_them(coach, coach_http):
+    response = coach_http.post(ADD, form_data())
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client = Client.objects.get()
+    assert client.first_name == "Anouk"
+    assert client.phone == "+31631847259"  # stored normalised (E.164)
+    assert list(client.coaches.all()) == [coach]
+    event = AuditEvent.objects.get(action="create")
+    assert event.object_id == str(client.pk) and event.actor == coach
+    entry = LogEntry.objects.get()
+    assert "Anouk" not in entry.object_repr and str(client.pk) in entry.object_repr
+
+
+def test_bad_email_is_a_form_error(coach_http):
+    response = coach_http.post(ADD, form_data(email="anouk-at-example"))
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert not Client.objects.exists()
+
+
+def test_bad_phone_is_a_form_error(coach_http):
+    response = coach_http.post(ADD, form_data(phone="12"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "phone" in errors and "12" not in str(errors["phone"])
+    assert not Client.objects.exists()
+
+
+def test_duplicate_email_is_refused_whatever_its_case(coach, coach_http):
+    ClientFactory(email="anouk.devries@hoogland.nl", coaches=[coach])
+    response = coach_http.post(ADD, form_data(email=" ANOUK.devries@hoogland.nl "))
+    assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
+    assert Client.objects.count() == 1
+
+
+def test_coach_changes_their_client(coach, coach_http):
+    client = ClientFactory(coaches=[coach])
+    response = coach_http.post(
+        change_url(client), form_data(first_name="Anna", email=client.email, coaches=[coach.pk])
+    )
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert client.first_name == "Anna"
+    assert AuditEvent.objects.filter(action="change", object_id=str(client.pk)).exists()
+
+
+def test_coach_deletes_their_client(coach, coach_http):
+    client = ClientFactory(coaches=[coach])
+    response = coach_http.post(
+        reverse("admin:clients_client_delete", args=[client.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Client.objects.exists()
+    assert AuditEvent.objects.filter(action="delete", object_id=str(client.pk)).exists()
+    assert "client " in LogEntry.objects.get().object_repr
+
+
+@pytest.mark.parametrize(
+    "term", ["anouk", "DE VRIES", "vries anouk", "anouk.devries@hoogland.nl", "Éanouk"]
+)
+def test_search_finds_by_email_and_name_tokens(coach, coach_http, term):
+    wanted = ClientFactory(
+        first_name="Anouk", last_name="de Vries", email="anouk.devries@hoogland.nl",
+        coaches=[coach],
+    )
+    ClientFactory(first_name="Bas", last_name="Koning", coaches=[coach])
+    response = coach_http.get(LIST, {"q": term})
+    shown = list(response.context["cl"].result_list)
+    if term == "Éanouk":
+        assert shown == []
+    else:
+        assert shown == [wanted]
+
+
+def test_search_needs_all_tokens(coach, coach_http):
+    ClientFactory(first_name="Anouk", last_name="de Vries", coaches=[coach])
+    response = coach_http.get(LIST, {"q": "anouk koning"})
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_list_shows_only_the_coachs_clients_and_audits_them(coach, outsider, coach_http):
+    mine = ClientFactory(coaches=[coach])
+    ClientFactory(coaches=[outsider])
+    response = coach_http.get(LIST)
+    assert list(response.context["cl"].result_list) == [mine]
+    listed = AuditEvent.objects.filter(action="list")
+    assert [e.object_id for e in listed] == [str(mine.pk)]
+
+
+def test_owner_sees_every_client(owner_http, coach, outsider):
+    ClientFactory(coaches=[coach])
+    ClientFactory(coaches=[outsider])
+    response = owner_http.get(LIST)
+    assert len(response.context["cl"].result_list) == 2
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete"])
+def test_outsider_gets_404_on_every_client_url(coach, outsider_http, view):
+    client = ClientFactory(coaches=[coach])
+    url = reverse(f"admin:clients_client_{view}", args=[client.pk])
+    assert outsider_http.get(url).status_code == 404
+    assert outsider_http.post(url, {"post": "yes"}).status_code == 404
+    assert Client.objects.filter(pk=client.pk).exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(LIST)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_view_is_audited_without_values(coach, coach_http):
+    client = ClientFactory(first_name="Zoë", email="zoe@voorbeeld.nl", coaches=[coach])
+    assert coach_http.get(change_url(client)).status_code == 200
+    event = AuditEvent.objects.get(action="view")
+    assert event.object_id == str(client.pk) and event.holder_id == client.holder_id
+    dumped = " ".join(
+        str(v) for v in AuditEvent.objects.values_list("model", "object_id", "ip_address")
+    )
+    assert "Zoë" not in dumped and "zoe@" not in dumped
+
+
+def test_owner_hands_over_a_departing_coachs_clients(owner_http, coach, outsider):
+    moved = ClientFactory.create_batch(3, coaches=[coach])
+    response = owner_http.post(
+        reverse("admin:clients_client_hand_over"),
+        {"from_coach": coach.pk, "to_coach": outsider.pk},
+    )
+    assert response.status_code == 302
+    for client in moved:
+        assert list(client.coaches.all()) == [outsider]
+
+
+def test_coach_cannot_hand_over(coach_http, coach, outsider):
+    response = coach_http.post(
+        reverse("admin:clients_client_hand_over"),
+        {"from_coach": coach.pk, "to_coach": outsider.pk},
+    )
+    assert response.status_code == 403

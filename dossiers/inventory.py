@@ -1,0 +1,71 @@
+"""Personal data held by the dossiers app: purpose, legal basis, retention, end.
+
+Policy ("Transparant"): "Na afloop van het traject worden de persoonlijke
+gegevens uit persoonlijke trajecten verwijderd, dan wel gepseudonimiseerd
+wanneer de inhoud ten dienste van kennisopbouw/ professionalisering van de
+coach wordt gesteld."
+"""
+
+from refleact.inventory.declarations import Basis, Category, End, declare
+
+AT_CLOSE = "Until the trajectory closes."
+
+declare(
+    "dossiers.Trajectory",
+    "learning_question",
+    purpose="The client's development or learning question the trajectory serves.",
+    basis=Basis.AGREEMENT,
+    category=Category.CONTENT,
+    retention=AT_CLOSE,
+    end=End.PSEUDONYMISE,
+)
+declare(
+    "dossiers.DossierEntry",
+    ["title", "body", "attachment"],
+    purpose=(
+        "The coaching dossier: what the client shared, background theory, and the "
+        "coach's progress notes."
+    ),
+    basis=Basis.AGREEMENT,
+    category=Category.CONTENT,
+    retention=AT_CLOSE,
+    end=End.PSEUDONYMISE,
+)
+declare(
+    "dossiers.Appointment",
+    ["place", "video_link", "note"],
+    purpose="Plan and hold the sessions of the trajectory.",
+    basis=Basis.AGREEMENT,
+    category=Category.CONTENT,
+    retention=AT_CLOSE,
+    end=End.DELETE,
+)
+declare(
+    "dossiers.Evaluation",
+    "answers",
+    purpose="Improve the quality of the guidance (evaluations during and after).",
+    basis=Basis.AGREEMENT,
+    category=Category.EVALUATION,
+    retention=AT_CLOSE,
+    end=End.PSEUDONYMISE,
+)
+declare(
+    "dossiers.Invoice",
+    ["billing_name", "billing_address", "reference"],
+    purpose="Invoice the trajectory and keep the financial records.",
+    basis=Basis.LEGAL_OBLIGATION,
+    category=Category.FINANCIAL,
+    retention="7 years after the invoice year (fiscal record-keeping duty).",
+    end=End.KEEP_YEARS,
+    keep_years=7,
+)
+declare(
+    "dossiers.InvoiceLine",
+    "description",
+    purpose="Describe what is invoiced.",
+    basis=Basis.LEGAL_OBLIGATION,
+    category=Category.FINANCIAL,
+    retention="7 years after the invoice year (fiscal record-keeping duty).",
+    end=End.KEEP_YEARS,
+    keep_years=7,
+)

@@ -1,0 +1,244 @@
+"""Trajectories and what a coaching dossier holds.
+
+Policy: "Tijdens coachingtrajecten vindt dossiervorming plaats. Deze bestaat uit
+door de cliënt gegeven informatie, verdiepingsinformatie (relevante theorie) en
+voortgangsinformatie opgesteld door de coach."
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from refleact.crypto.fields import EncryptedCharField, EncryptedTextField
+from refleact.crypto.filefield import EncryptedFileField
+from refleact.crypto.models import EncryptedModel
+
+
+class Trajectory(EncryptedModel):
+    """A coaching, training or advice engagement, sealed with its client's key."""
+
+    class Kind(models.TextChoices):
+        COACHING = "coaching", _("coaching")
+        TRAINING = "training", _("training")
+        ADVICE = "advice", _("advice")
+
+    class Status(models.TextChoices):
+        INTAKE = "intake", _("intake")
+        QUOTE = "quote", _("quote")
+        PLANNED = "planned", _("planned")
+        ACTIVE = "active", _("active")
+        CLOSED = "closed", _("closed")
+
+    class Retention(models.TextChoices):
+        # Policy: "verwijderd, dan wel gepseudonimiseerd wanneer de inhoud ten
+        # dienste van kennisopbouw/ professionalisering van de coach wordt gesteld".
+        DELETE = "delete", _("delete personal data")
+        PSEUDONYMISE = "pseudonymise", _("pseudonymise for knowledge building")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    client = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+    )
+    organisation = models.ForeignKey(
+        "clients.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        help_text=_(
+            "For a training ordered by an organisation for several participants."
+        ),
+    )
+    participants = models.ManyToManyField(
+        "clients.Client",
+        verbose_name=_("participants"),
+        blank=True,
+        related_name="trainings",
+    )
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        limit_choices_to={"is_staff": True, "is_active": True},
+    )
+    learning_question = EncryptedTextField(_("learning question"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.INTAKE,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    retention = models.CharField(
+        _("at closing"), max_length=16, choices=Retention.choices, blank=True
+    )
+    closed_at = models.DateTimeField(
+        _("closed at"), null=True, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    last_activity_at = models.DateTimeField(
+        _("last activity"), default=timezone.now, db_index=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-last_activity_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=False)
+                | models.Q(organisation__isnull=False),
+                name="trajectory_has_client_or_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(retention=""),
+                name="closed_trajectory_has_retention",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {str(self.pk)[:8]}"
+
+    def clean(self) -> None:
+        if self.client_id is None and self.organisation_id is None:
+            raise ValidationError(_("Choose a client or an organisation."))
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The end date lies before the start date.")}
+            )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class StatusChange(models.Model):
+    """When a trajectory moved to a status, and who moved it."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(max_length=16, choices=Trajectory.Status.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class DossierEntry(EncryptedModel):
+    """One piece of a coaching dossier."""
+
+    class Kind(models.TextChoices):
+        CLIENT_INFORMATION = "client_information", _("client information")
+        THEORY = "theory", _("theory (Refleact's intellectual property)")
+        PROGRESS = "progress", _("progress note")
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        verbose_name=_("trajectory"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    title = EncryptedCharField(_("title"), max_length=200)
+    body = EncryptedTextField(_("text"), blank=True)
+    attachment = EncryptedFileField(_("attachment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("dossier entry")
+        verbose_name_plural = _("dossier entries")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+class Appointment(EncryptedModel):
+    trajectory = models.ForeignKey(
+        Trajectory,
+        verbose_name=_("trajectory"),
+        on_delete=models.CASCADE,
+        related_name="appointments",
+    )
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), default=60
+    )
+    place = EncryptedCharField(_("place"), max_length=200, blank=True)
+    video_link = EncryptedCharField(_("video link"), max_length=300, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class Evaluation(EncryptedModel):
+    """Policy: "Refleact vraagt tijdens en na de begeleiding evaluerende informatie"."""
+
+    class Moment(models.TextChoices):
+        DURING = "during", _("during the trajectory")
+        END = "end", _("at the end")
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        verbose_name=_("trajectory"),
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+    )
+    moment = models.CharField(_("moment"), max_length=8, choices=Moment.choices)
+    # The questions are the practice's own, not personal data.
+    questions = models.TextField(_("questions"), help_text=_("One question per line."))
+    answers = EncryptedTextField(_("answers"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_moment_display()} {timezone.localtime(self.requested_at):%Y-%m-%d}"
+
+    def question_list(self) -> list[str]:
+        return [q.strip() for q in self.questions.splitlines() if q.strip()]

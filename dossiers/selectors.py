@@ -1,0 +1,95 @@
+"""Reads of trajectories and everything in them. They carry the access rule.
+
+A coach sees a trajectory if and only if they are its coach or one of its
+client's coaches; the owner sees everything. Entries, appointments,
+evaluations and invoices follow their trajectory.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from clients.models import Client
+from dossiers.models import Appointment, DossierEntry, Evaluation, Invoice, Trajectory
+
+
+def trajectories_for_user(*, user) -> QuerySet[Trajectory]:
+    """Return the trajectories this user may see."""
+    if getattr(user, "is_owner", False):
+        return Trajectory.objects.all()
+    if getattr(user, "is_coach", False):
+        own_clients = Client.coaches.through.objects.filter(user=user).values(
+            "client_id"
+        )
+        return Trajectory.objects.filter(Q(coach=user) | Q(client_id__in=own_clients))
+    return Trajectory.objects.none()
+
+
+def trajectory_get_for_user(*, user, pk) -> Trajectory:
+    """Return one trajectory the user may see, or raise Http404."""
+    try:
+        return trajectories_for_user(user=user).get(pk=pk)
+    except (Trajectory.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _within_trajectories(model, *, user):
+    if getattr(user, "is_owner", False):
+        return model.objects.all()
+    return model.objects.filter(
+        trajectory_id__in=trajectories_for_user(user=user).values("pk")
+    )
+
+
+def entries_for_user(*, user) -> QuerySet[DossierEntry]:
+    return _within_trajectories(DossierEntry, user=user)
+
+
+def entry_get_for_user(*, user, pk) -> DossierEntry:
+    """Return one dossier entry the user may see, or raise Http404."""
+    try:
+        return entries_for_user(user=user).get(pk=pk)
+    except (DossierEntry.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def appointments_for_user(*, user) -> QuerySet[Appointment]:
+    return _within_trajectories(Appointment, user=user)
+
+
+def evaluations_for_user(*, user) -> QuerySet[Evaluation]:
+    return _within_trajectories(Evaluation, user=user)
+
+
+def invoices_for_user(*, user) -> QuerySet[Invoice]:
+    """Invoices of visible trajectories; the owner also sees invoices whose
+    trajectory was deleted at closing (kept under the legal duty)."""
+    return _within_trajectories(Invoice, user=user)
+
+
+def invoice_get_for_user(*, user, pk) -> Invoice:
+    try:
+        return invoices_for_user(user=user).get(pk=pk)
+    except (Invoice.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def dashboard_for_user(*, user, now=None) -> dict:
+    """Return today's work: active trajectories and the coming week's appointments."""
+    now = now or timezone.now()
+    trajectories = trajectories_for_user(user=user)
+    return {
+        "active": trajectories.filter(status=Trajectory.Status.ACTIVE)
+        .select_related("client", "organisation", "coach")
+        .order_by("-last_activity_at")[:50],
+        "appointments": appointments_for_user(user=user)
+        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
+        .select_related("trajectory", "trajectory__client", "trajectory__organisation")
+        .order_by("starts_at")[:100],
+        # Later issues (retention, breaches, client requests) add their deadlines here.
+        "deadlines": [],
+    }

@@ -1,0 +1,323 @@
+"""Writes about trajectories and dossiers: atomic, validated, audited.
+
+Every row of a trajectory is sealed with its client's key (or, for a training
+ordered by an organisation, the organisation's key): the services copy the
+trajectory's holder onto each row they create.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+from dossiers.models import (
+    Appointment,
+    DossierEntry,
+    Evaluation,
+    Invoice,
+    InvoiceLine,
+    InvoiceSequence,
+    PracticeDetails,
+    StatusChange,
+    Trajectory,
+)
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record
+
+JITSI_BASE = "https://meet.jit.si/"
+
+
+def jitsi_room_url() -> str:
+    """Return a random, unguessable Jitsi room URL (128 bits of randomness, no names)."""
+    return f"{JITSI_BASE}refleact-{secrets.token_urlsafe(16)}"
+
+
+def _touch(trajectory: Trajectory, now=None) -> None:
+    now = now or timezone.now()
+    Trajectory.objects.filter(pk=trajectory.pk).update(last_activity_at=now)
+    if trajectory.client_id:
+        Client.objects.filter(pk=trajectory.client_id).update(last_activity_at=now)
+
+
+@transaction.atomic
+def trajectory_save(*, actor, trajectory: Trajectory, request=None) -> Trajectory:
+    """Create or change a trajectory; record status changes; its coach joins the client's coaches."""
+    adding = trajectory._state.adding
+    if adding:
+        owner = trajectory.client or trajectory.organisation
+        if owner is None:
+            raise ValidationError(_("Choose a client or an organisation."))
+        trajectory.holder_id = owner.holder_id
+        previous_status = None
+    else:
+        previous_status = (
+            Trajectory.objects.filter(pk=trajectory.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if previous_status == Trajectory.Status.CLOSED:
+            raise ValidationError(_("A closed trajectory cannot be changed."))
+    if (
+        trajectory.status == Trajectory.Status.CLOSED
+        and previous_status != Trajectory.Status.CLOSED
+    ):
+        raise ValidationError(
+            _(
+                "Close a trajectory with the close action, which asks what happens to its data."
+            )
+        )
+    now = timezone.now()
+    if trajectory.status != previous_status:
+        trajectory.status_changed_at = now
+    trajectory.last_activity_at = now
+    trajectory.full_clean()
+    trajectory.save()
+    if trajectory.status != previous_status:
+        StatusChange.objects.create(
+            trajectory=trajectory,
+            status=trajectory.status,
+            changed_at=now,
+            changed_by=actor,
+        )
+    if trajectory.client_id:
+        # Access rule: assigning a trajectory's coach adds them to the client's coaches.
+        trajectory.client.coaches.add(trajectory.coach)
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=trajectory)
+    return trajectory
+
+
+@transaction.atomic
+def trajectory_close(
+    *, actor, trajectory: Trajectory, retention: str, request=None, now=None
+) -> Trajectory:
+    """Close a trajectory and record what happens to its personal data.
+
+    The retention sweep acts on ``retention`` and ``closed_at``. Closing twice
+    is refused, so the recorded choice cannot be changed afterwards.
+    """
+    if retention not in Trajectory.Retention.values:
+        raise ValidationError(_("Choose whether to delete or pseudonymise the data."))
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    if locked.status == Trajectory.Status.CLOSED:
+        raise ValidationError(_("This trajectory is already closed."))
+    now = now or timezone.now()
+    Trajectory.objects.filter(pk=locked.pk).update(
+        status=Trajectory.Status.CLOSED,
+        status_changed_at=now,
+        closed_at=now,
+        retention=retention,
+        end_date=locked.end_date or timezone.localdate(now),
+        last_activity_at=now,
+    )
+    StatusChange.objects.create(
+        trajectory=locked,
+        status=Trajectory.Status.CLOSED,
+        changed_at=now,
+        changed_by=actor,
+    )
+    trajectory.refresh_from_db()
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=trajectory
+    )
+    return trajectory
+
+
+def _ensure_open(trajectory: Trajectory) -> None:
+    if trajectory.status == Trajectory.Status.CLOSED:
+        raise ValidationError(
+            _("The trajectory is closed; its dossier can no longer change.")
+        )
+
+
+@transaction.atomic
+def dossier_entry_save(*, actor, entry: DossierEntry, request=None) -> DossierEntry:
+    """Add or change a dossier entry (coaching trajectories only)."""
+    adding = entry._state.adding
+    trajectory = entry.trajectory
+    _ensure_open(trajectory)
+    if trajectory.kind != Trajectory.Kind.COACHING:
+        raise ValidationError(_("Dossier entries belong to coaching trajectories."))
+    if adding:
+        entry.holder_id = trajectory.holder_id
+        entry.author = actor if getattr(actor, "is_authenticated", False) else None
+    entry.full_clean()
+    entry.save()
+    _touch(trajectory)
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=entry)
+    return entry
+
+
+@transaction.atomic
+def appointment_save(*, actor, appointment: Appointment, request=None) -> Appointment:
+    adding = appointment._state.adding
+    _ensure_open(appointment.trajectory)
+    if adding:
+        appointment.holder_id = appointment.trajectory.holder_id
+    appointment.full_clean()
+    appointment.save()
+    _touch(appointment.trajectory)
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=appointment)
+    return appointment
+
+
+@transaction.atomic
+def evaluation_save(*, actor, evaluation: Evaluation, request=None) -> Evaluation:
+    adding = evaluation._state.adding
+    if adding:
+        evaluation.holder_id = evaluation.trajectory.holder_id
+    if evaluation.answers and evaluation.submitted_at is None:
+        evaluation.submitted_at = timezone.now()
+    evaluation.full_clean()
+    evaluation.save()
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=evaluation)
+    return evaluation
+
+
+@transaction.atomic
+def trajectory_child_delete(*, actor, obj, request=None) -> None:
+    """Delete a dossier entry, appointment or evaluation of an open trajectory."""
+    from refleact.crypto.files import delete_stored
+
+    _ensure_open(obj.trajectory)
+    audit_record(request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=obj)
+    sealed = getattr(obj, "attachment", None) if isinstance(obj, DossierEntry) else None
+    obj.delete()
+    if sealed is not None:
+        transaction.on_commit(lambda: delete_stored(sealed))
+
+
+# -- invoices ------------------------------------------------------------------
+
+
+def invoice_billing_defaults(*, trajectory: Trajectory | None) -> dict:
+    """Suggest billing name and address for a new invoice (entered on the invoice itself)."""
+    if trajectory is None:
+        return {}
+    if trajectory.organisation_id:
+        org = trajectory.organisation
+        return {
+            "billing_name": org.billing_name or org.name,
+            "billing_address": org.billing_address,
+            "reference": org.billing_reference,
+        }
+    if trajectory.client_id:
+        return {"billing_name": str(trajectory.client)}
+    return {}
+
+
+def _refuse_if_issued(invoice: Invoice) -> None:
+    if (
+        invoice.pk
+        and Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.ISSUED).exists()
+    ):
+        raise ValidationError(
+            _("An issued invoice cannot be changed; correct it with a credit invoice.")
+        )
+
+
+@transaction.atomic
+def invoice_save(*, actor, invoice: Invoice, request=None) -> Invoice:
+    """Create or change a draft invoice."""
+    _refuse_if_issued(invoice)
+    adding = invoice._state.adding
+    invoice.full_clean()
+    invoice.save()
+    action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
+    audit_record(request=request, actor=actor, action=action, obj=invoice)
+    return invoice
+
+
+@transaction.atomic
+def invoice_line_save(*, line: InvoiceLine) -> InvoiceLine:
+    _refuse_if_issued(line.invoice)
+    line.full_clean()
+    line.save()
+    return line
+
+
+def _next_number(year: int) -> str:
+    # The row lock serialises issuers: numbers run 1, 2, 3... per year without gaps,
+    # and a rolled-back issue rolls its number back with it.
+    sequence, _created = InvoiceSequence.objects.select_for_update().get_or_create(
+        year=year
+    )
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{year}-{sequence.last_number:04d}"
+
+
+@transaction.atomic
+def invoice_issue(*, actor, invoice: Invoice, request=None, today=None) -> Invoice:
+    """Give a draft its number and date; from then on it is read-only."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.is_issued:
+        raise ValidationError(_("This invoice was already issued."))
+    if not invoice.lines.exists():
+        raise ValidationError(_("An invoice needs at least one line."))
+    today = today or timezone.localdate()
+    invoice.number = _next_number(today.year)
+    invoice.issue_date = today
+    invoice.due_date = today + timedelta(days=PracticeDetails.load().payment_term_days)
+    invoice.status = Invoice.Status.ISSUED
+    invoice.save(update_fields=["number", "issue_date", "due_date", "status"])
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=invoice
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_credit(*, actor, invoice: Invoice, request=None, today=None) -> Invoice:
+    """Issue a credit invoice that cancels an issued invoice line by line."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if not invoice.is_issued:
+        raise ValidationError(
+            _("Only an issued invoice can be credited; edit the draft instead.")
+        )
+    if invoice.is_credit:
+        raise ValidationError(_("A credit invoice cannot be credited."))
+    if Invoice.objects.filter(credit_for=invoice).exists():
+        raise ValidationError(_("This invoice was already credited."))
+    credit = Invoice(
+        trajectory=invoice.trajectory,
+        credit_for=invoice,
+        billing_name=invoice.billing_name,
+        billing_address=invoice.billing_address,
+        reference=invoice.reference,
+    )
+    credit.full_clean()
+    credit.save()
+    for line in invoice.lines.all():
+        InvoiceLine(
+            invoice=credit,
+            description=line.description,
+            quantity=-line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.vat_rate,
+            position=line.position,
+        ).save()
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.CREATE, obj=credit
+    )
+    return invoice_issue(actor=actor, invoice=credit, request=request, today=today)
+
+
+@transaction.atomic
+def invoice_mark_paid(*, actor, invoice: Invoice, paid_on, request=None) -> Invoice:
+    """Record payment: the one change an issued invoice accepts."""
+    Invoice.objects.filter(pk=invoice.pk).update(paid_at=paid_on)
+    invoice.refresh_from_db()
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=invoice
+    )
+    return invoice

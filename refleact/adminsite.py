@@ -1,0 +1,52 @@
+"""The coach's admin site: Django's, plus a dashboard with today's work."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RefleactAdminSite(admin.AdminSite):
+    site_header = _("Refleact")
+    site_title = _("Refleact")
+    index_title = _("Practice")
+
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        from django.http import HttpResponseNotAllowed
+
+        from dossiers.selectors import dashboard_for_user
+        from refleact.audit.models import AuditEvent
+        from refleact.audit.services import audit_record_many
+
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not getattr(request.user, "works_in_practice", False):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        work = dashboard_for_user(user=request.user, now=timezone.now())
+        active = list(work["active"])
+        appointments = list(work["appointments"])
+        audit_record_many(request=request, action=AuditEvent.Action.LIST, objs=active)
+        context = {
+            **self.each_context(request),
+            "title": _("Today's work"),
+            "active": active,
+            "appointments": appointments,
+            "deadlines": work["deadlines"],
+        }
+        return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+class RefleactAdminConfig(AdminConfig):
+    default_site = "refleact.adminsite.RefleactAdminSite"

@@ -1,0 +1,89 @@
+"""The vocabulary of the data inventory and its registry.
+
+Each app declares its personal fields in one obvious place, ``<app>/inventory.py``,
+with ``declare(...)``. The register of processing (GDPR art. 30), the public
+transparency page and the retention sweep are generated from this one source,
+and a system check fails when an encrypted field, or a field marked with
+``personal(...)``, has no declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Basis(models.TextChoices):
+    # GDPR art. 6(1); the policy names agreement and consent, and the legal duty
+    # of the financial administration.
+    AGREEMENT = "agreement", _("agreement (GDPR art. 6(1)(b))")
+    CONSENT = "consent", _("consent (GDPR art. 6(1)(a))")
+    LEGAL_OBLIGATION = "legal_obligation", _("legal obligation (GDPR art. 6(1)(c))")
+    LEGITIMATE_INTEREST = (
+        "legitimate_interest",
+        _("legitimate interest (GDPR art. 6(1)(f))"),
+    )
+
+
+class Category(models.TextChoices):
+    IDENTIFICATION = "identification", _("identification")
+    CONTACT = "contact", _("contact")
+    CONTENT = "content", _("content")
+    EVALUATION = "evaluation", _("evaluation")
+    FINANCIAL = "financial", _("financial")
+    SECURITY = "security", _("security")
+
+
+class End(models.TextChoices):
+    DELETE = "delete", _("delete")
+    PSEUDONYMISE = "pseudonymise", _("delete, or pseudonymise for knowledge building")
+    KEEP_YEARS = "keep_years", _("keep for a fixed number of years, then delete")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    model: str  # app_label.ModelName
+    field: str
+    purpose: str
+    basis: str
+    category: str
+    retention: str
+    end: str
+    keep_years: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.model.lower(), self.field)
+
+
+_REGISTRY: dict[tuple[str, str], Declaration] = {}
+
+
+def declare(model: str, fields: str | list[str], **attributes) -> None:
+    """Declare one or more personal fields of a model with the same attributes."""
+    names = [fields] if isinstance(fields, str) else fields
+    for name in names:
+        declaration = Declaration(model=model, field=name, **attributes)
+        _REGISTRY[declaration.key] = declaration
+
+
+def declarations() -> list[Declaration]:
+    return sorted(_REGISTRY.values(), key=lambda d: d.key)
+
+
+def declaration_for(model: type[models.Model], field: str) -> Declaration | None:
+    return _REGISTRY.get((model._meta.label_lower, field))
+
+
+def personal(field: models.Field) -> models.Field:
+    """Mark a plain (unencrypted) field as personal data that must be declared."""
+    field.personal = True
+    return field
+
+
+def is_personal(field: models.Field) -> bool:
+    from refleact.crypto.fields import EncryptedFieldMixin
+
+    return isinstance(field, EncryptedFieldMixin) or getattr(field, "personal", False)

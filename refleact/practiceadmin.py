@@ -1,0 +1,149 @@
+"""The base of every admin page over client data: access, audit, and id-only logs.
+
+- Access: the queryset comes from the app's selector, which carries the rule
+  (coach assigned, or the owner). An object outside it is a 404 on every admin
+  URL (change, history, delete, downloads), so its existence is not revealed.
+- Audit: list pages record which rows they showed (one insert), change pages
+  record a view, saves and deletions go through services that record them.
+- Django's own admin log stores ``str(obj)`` and, for inlines, the inline
+  objects' ``str``: here it stores only "<model> <pk>", never a name.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import Http404
+
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record, audit_record_many
+
+
+class _Reference:
+    """Stands in for an object in Django's admin log: the model and the pk only."""
+
+    def __init__(self, obj) -> None:
+        self._meta = obj._meta
+        self.pk = obj.pk
+
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} {self.pk}"
+
+
+def _ids_only(message):
+    """Replace object names in an admin change message with their ids."""
+    if not isinstance(message, list):
+        return message
+    cleaned = []
+    for item in message:
+        entry = {}
+        for verb, details in item.items():
+            details = dict(details)
+            if "object" in details:
+                details["object"] = "-"
+            entry[verb] = details
+        cleaned.append(entry)
+    return cleaned
+
+
+class PracticeModelAdmin(admin.ModelAdmin):
+    """Admin for models that hold client data. Subclasses set ``selector``."""
+
+    # A function (*, user) -> QuerySet carrying the access rule.
+    selector = None
+    audit_lists = True
+
+    # -- access ----------------------------------------------------------------
+    def get_queryset(self, request):
+        queryset = type(self).selector(user=request.user)
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset
+
+    def _may_use(self, request) -> bool:
+        return getattr(request.user, "works_in_practice", False)
+
+    def has_module_permission(self, request) -> bool:
+        return self._may_use(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._may_use(request)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return self._may_use(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and getattr(obj, "is_erased", False):
+            return False  # an erased row is read-only
+        return self._may_use(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_use(request)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    # -- audit -----------------------------------------------------------------
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if self.audit_lists and changelist is not None:
+            audit_record_many(
+                request=request,
+                action=AuditEvent.Action.LIST,
+                objs=changelist.result_list,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and original is not None:
+            audit_record(request=request, action=AuditEvent.Action.VIEW, obj=original)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = getattr(response, "context_data", {}).get("object")
+        if obj is not None:
+            audit_record(request=request, action=AuditEvent.Action.VIEW, obj=obj)
+        return response
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    # -- Django's admin log: ids only ------------------------------------------
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, _Reference(obj), _ids_only(message))
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, _Reference(obj), _ids_only(message))
+
+    def log_deletions(self, request, queryset):
+        return super().log_deletions(request, [_Reference(obj) for obj in queryset])
+
+
+class PracticeInline(admin.TabularInline):
+    """Inline over client data: the parent's access check already passed."""
+
+    extra = 0
+    show_change_link = True
+
+    def _may_use(self, request) -> bool:
+        return getattr(request.user, "works_in_practice", False)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._may_use(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_use(request) and not getattr(obj, "is_closed", False)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_use(request) and not getattr(obj, "is_closed", False)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_use(request) and not getattr(obj, "is_closed", False)

@@ -1,0 +1,61 @@
+"""The three personas every test of client data uses, and their logged-in clients.
+
+- owner: the practice owner (group 'owner'); sees and changes everything.
+- coach: a coach (group 'coach'); sees only the clients they work with.
+- outsider: another coach; must get 404 (or 403) on everything of coach's clients.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client as HttpClient
+
+from refleact.accounts.models import User
+
+
+def make_user(username: str, *, role: str) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="a-long-test-password",  # noqa: S106
+        is_staff=True,
+        first_name=username.title(),
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner", role="owner")
+
+
+@pytest.fixture
+def coach(db):
+    return make_user("coach", role="coach")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider", role="coach")
+
+
+def _logged_in(user) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.fixture
+def owner_http(owner):
+    return _logged_in(owner)
+
+
+@pytest.fixture
+def coach_http(coach):
+    return _logged_in(coach)
+
+
+@pytest.fixture
+def outsider_http(outsider):
+    return _logged_in(outsider)
