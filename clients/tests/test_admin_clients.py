@@ -70,7 +70,8 @@ def test_duplicate_email_is_refused_whatever_its_case(coach, coach_http):
 def test_coach_changes_their_client(coach, coach_http):
     client = ClientFactory(coaches=[coach])
     response = coach_http.post(
-        change_url(client), form_data(first_name="Anna", email=client.email, coaches=[coach.pk])
+        change_url(client),
+        form_data(first_name="Anna", email=client.email, coaches=[coach.pk]),
     )
     assert response.status_code == 302
     client.refresh_from_db()
@@ -94,7 +95,9 @@ def test_coach_deletes_their_client(coach, coach_http):
 )
 def test_search_finds_by_email_and_name_tokens(coach, coach_http, term):
     wanted = ClientFactory(
-        first_name="Anouk", last_name="de Vries", email="anouk.devries@hoogland.nl",
+        first_name="Anouk",
+        last_name="de Vries",
+        email="anouk.devries@hoogland.nl",
         coaches=[coach],
     )
     ClientFactory(first_name="Bas", last_name="Koning", coaches=[coach])
@@ -112,7 +115,9 @@ def test_search_needs_all_tokens(coach, coach_http):
     assert list(response.context["cl"].result_list) == []
 
 
-def test_list_shows_only_the_coachs_clients_and_audits_them(coach, outsider, coach_http):
+def test_list_shows_only_the_coachs_clients_and_audits_them(
+    coach, outsider, coach_http
+):
     mine = ClientFactory(coaches=[coach])
     ClientFactory(coaches=[outsider])
     response = coach_http.get(LIST)
@@ -148,7 +153,8 @@ def test_view_is_audited_without_values(coach, coach_http):
     event = AuditEvent.objects.get(action="view")
     assert event.object_id == str(client.pk) and event.holder_id == client.holder_id
     dumped = " ".join(
-        str(v) for v in AuditEvent.objects.values_list("model", "object_id", "ip_address")
+        str(v)
+        for v in AuditEvent.objects.values_list("model", "object_id", "ip_address")
     )
     assert "Zoë" not in dumped and "zoe@" not in dumped
 

@@ -61,10 +61,13 @@ def test_assigning_a_coach_adds_them_to_the_clients_coaches(owner_http, coach):
 
 
 def test_status_change_is_kept_with_its_time(coach, coach_http):
-    trajectory = TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach,
-                                   status="intake")
+    trajectory = TrajectoryFactory(
+        client=ClientFactory(coaches=[coach]), coach=coach, status="intake"
+    )
     url = reverse("admin:dossiers_trajectory_change", args=[trajectory.pk])
-    response = coach_http.post(url, trajectory_form(trajectory.client, coach, status="quote"))
+    response = coach_http.post(
+        url, trajectory_form(trajectory.client, coach, status="quote")
+    )
     assert response.status_code == 302
     trajectory.refresh_from_db()
     assert trajectory.status == "quote"
@@ -74,7 +77,8 @@ def test_status_change_is_kept_with_its_time(coach, coach_http):
 def test_closed_cannot_be_chosen_in_the_form(coach, coach_http):
     client = ClientFactory(coaches=[coach])
     response = coach_http.post(
-        reverse("admin:dossiers_trajectory_add"), trajectory_form(client, coach, status="closed")
+        reverse("admin:dossiers_trajectory_add"),
+        trajectory_form(client, coach, status="closed"),
     )
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
@@ -97,24 +101,38 @@ def test_progress_note_with_attachment_round_trips(coach, coach_http):
         }
     )
     response = coach_http.post(url, data)
-    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert response.status_code == 302, response.context and response.context.get(
+        "errors"
+    )
     entry = DossierEntry.objects.get()
     assert entry.author == coach and entry.holder_id == trajectory.holder_id
     assert entry.body == "Anouk herkende haar blinde vlak."
-    download = coach_http.get(reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk]))
+    download = coach_http.get(
+        reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
+    )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == payload
-    assert AuditEvent.objects.filter(action="download", object_id=str(entry.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="download", object_id=str(entry.pk)
+    ).exists()
     # The file on disk is ciphertext.
     assert b"theory handout" not in entry.attachment.path.read_bytes()
 
 
 @pytest.mark.parametrize(
-    "name", ["dossiers_trajectory_change", "dossiers_trajectory_history", "dossiers_trajectory_delete"]
+    "name",
+    [
+        "dossiers_trajectory_change",
+        "dossiers_trajectory_history",
+        "dossiers_trajectory_delete",
+    ],
 )
 def test_outsider_gets_404_on_trajectory_urls(coach, outsider_http, name):
     trajectory = TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach)
-    assert outsider_http.get(reverse(f"admin:{name}", args=[trajectory.pk])).status_code == 404
+    assert (
+        outsider_http.get(reverse(f"admin:{name}", args=[trajectory.pk])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,7 +146,9 @@ def test_outsider_gets_404_on_trajectory_urls(coach, outsider_http, name):
 )
 def test_outsider_gets_404_on_entry_and_attachment_urls(coach, outsider_http, name):
     entry = DossierEntryFactory(
-        trajectory=TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach),
+        trajectory=TrajectoryFactory(
+            client=ClientFactory(coaches=[coach]), coach=coach
+        ),
         attachment=SimpleUploadedFile("a.txt", b"geheim"),
     )
     response = outsider_http.get(reverse(f"admin:{name}", args=[entry.pk]))
@@ -138,7 +158,9 @@ def test_outsider_gets_404_on_entry_and_attachment_urls(coach, outsider_http, na
 
 def test_attachment_download_refuses_post(coach, coach_http):
     entry = DossierEntryFactory(
-        trajectory=TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach),
+        trajectory=TrajectoryFactory(
+            client=ClientFactory(coaches=[coach]), coach=coach
+        ),
         attachment=SimpleUploadedFile("a.txt", b"geheim"),
     )
     url = reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
@@ -160,7 +182,12 @@ def test_autocomplete_offers_only_the_coachs_clients(coach, outsider, coach_http
     ClientFactory(first_name="Anouk", coaches=[outsider])
     response = coach_http.get(
         reverse("admin:autocomplete"),
-        {"app_label": "dossiers", "model_name": "trajectory", "field_name": "client", "term": "anouk"},
+        {
+            "app_label": "dossiers",
+            "model_name": "trajectory",
+            "field_name": "client",
+            "term": "anouk",
+        },
     )
     assert [r["id"] for r in response.json()["results"]] == [str(mine.pk)]
 
@@ -169,15 +196,23 @@ def test_close_action_asks_for_retention_and_records_it(coach, coach_http):
     trajectory = TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach)
     changelist = reverse("admin:dossiers_trajectory_changelist")
     ask = coach_http.post(
-        changelist, {"action": "close_trajectories", "_selected_action": [trajectory.pk], "index": 0}
+        changelist,
+        {
+            "action": "close_trajectories",
+            "_selected_action": [trajectory.pk],
+            "index": 0,
+        },
     )
     assert ask.status_code == 200 and "retention" in ask.content.decode()
     trajectory.refresh_from_db()
     assert trajectory.status == "active"
     done = coach_http.post(
         changelist,
-        {"action": "close_trajectories", "_selected_action": [trajectory.pk],
-         "retention": "pseudonymise"},
+        {
+            "action": "close_trajectories",
+            "_selected_action": [trajectory.pk],
+            "retention": "pseudonymise",
+        },
     )
     assert done.status_code == 302
     trajectory.refresh_from_db()
@@ -198,7 +233,10 @@ def test_dashboard_shows_active_work_of_the_coach_only(coach, outsider, coach_ht
     assert response.status_code == 200
     assert response.context["active"] == [mine]
     assert [a.trajectory for a in response.context["appointments"]] == [mine]
-    assert reverse("admin:dashboard") in coach_http.get(reverse("admin:index")).content.decode()
+    assert (
+        reverse("admin:dashboard")
+        in coach_http.get(reverse("admin:index")).content.decode()
+    )
 
 
 def test_dashboard_refuses_post_and_anonymous(client, coach_http):

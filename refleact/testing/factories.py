@@ -8,7 +8,14 @@ import factory
 from django.utils import timezone
 
 from clients.models import Client, Organisation
-from dossiers.models import Appointment, DossierEntry, Evaluation, Invoice, InvoiceLine, Trajectory
+from dossiers.models import (
+    Appointment,
+    DossierEntry,
+    Evaluation,
+    Invoice,
+    InvoiceLine,
+    Trajectory,
+)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -44,7 +51,9 @@ class TrajectoryFactory(factory.django.DjangoModelFactory):
     holder_id = factory.LazyAttribute(lambda t: t.client.holder_id)
     learning_question = "Hoe houd ik overzicht in drukke weken?"
     status = Trajectory.Status.ACTIVE
-    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    start_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=30)
+    )
 
 
 class DossierEntryFactory(factory.django.DjangoModelFactory):
@@ -64,7 +73,9 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
 
     trajectory = factory.SubFactory(TrajectoryFactory)
     holder_id = factory.LazyAttribute(lambda a: a.trajectory.holder_id)
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=2))
+    starts_at = factory.LazyFunction(
+        lambda: timezone.now() + datetime.timedelta(days=2)
+    )
     place = "Praktijk Heerenveen"
 
 
