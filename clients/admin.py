@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +137,7 @@ class ClientAdmin(PracticeModelAdmin):
                     t.get_status_display(),
                     t.coach,
                 )
-                for t in rows.select_related("coach")
+                for t in rows.select_related("coach", "client", "organisation")
             ),
         )
 
@@ -151,7 +153,15 @@ class ClientAdmin(PracticeModelAdmin):
             format_html_join(
                 "",
                 "<li><time>{}</time> {}</li>",
-                ((e.when.strftime("%Y-%m-%d %H:%M"), e.label) for e in events),
+                (
+                    (
+                        date_format(
+                            timezone.localtime(e.when), "SHORT_DATETIME_FORMAT"
+                        ),
+                        e.label,
+                    )
+                    for e in events
+                ),
             ),
         )
 

@@ -79,9 +79,26 @@ def attachment_link(entry: DossierEntry):
 
 class DossierEntryInline(PracticeInline):
     model = DossierEntry
-    fields = ("kind", "title", "body", "attachment", "download", "author", "created_at")
-    readonly_fields = ("download", "author", "created_at")
-    formfield_overrides = {}
+    fields = (
+        "kind",
+        "title",
+        "body",
+        "attachment",
+        "download",
+        "written_by",
+        "created_at",
+    )
+    readonly_fields = ("download", "written_by", "created_at")
+
+    @admin.display(description=_("author"))
+    def written_by(self, obj):
+        return str(obj.author or "—") if obj and obj.pk else "—"
+
+    def created_at(self, obj):
+        return obj.created_at if obj and obj.pk else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
     @admin.display(description=_("download"))
     def download(self, obj):
@@ -133,10 +150,19 @@ class EvaluationInline(PracticeInline):
         return self._may_use(request)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(PracticeInline):
     model = StatusChange
-    fields = ("status", "changed_at", "changed_by")
+    show_change_link = False
+    fields = ("status", "changed_at", "by")
     readonly_fields = fields
+
+    @admin.display(description=_("by"))
+    def by(self, obj):
+        return str(obj.changed_by or "—")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
     extra = 0
     can_delete = False
     verbose_name_plural = _("status history")
@@ -147,9 +173,13 @@ class StatusChangeInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-class InvoiceInline(admin.TabularInline):
+
+class InvoiceInline(PracticeInline):
     model = Invoice
+    show_change_link = False
     fields = ("link", "status", "issue_date", "paid_at")
     readonly_fields = fields
     extra = 0
@@ -164,6 +194,9 @@ class InvoiceInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -211,7 +244,6 @@ class TrajectoryAdmin(PracticeModelAdmin):
     list_display = (
         "__str__",
         "kind",
-        "client_name",
         "coach",
         "status",
         "status_changed_at",
@@ -235,10 +267,6 @@ class TrajectoryAdmin(PracticeModelAdmin):
     actions = ("close_trajectories",)
     readonly_fields = ("retention", "closed_at")
 
-    @admin.display(description=_("client"))
-    def client_name(self, obj: Trajectory) -> str:
-        return str(obj.client or obj.organisation)
-
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -251,11 +279,25 @@ class TrajectoryAdmin(PracticeModelAdmin):
         )
         return queryset.filter(client__in=clients.values("pk")), False
 
-    def get_fields(self, request, obj=None):
-        fields = list(TrajectoryForm.Meta.fields)
+    def get_fieldsets(self, request, obj=None):
+        main = [
+            "kind",
+            "client",
+            "coach",
+            "learning_question",
+            "status",
+            "start_date",
+            "end_date",
+        ]
         if obj is not None and obj.is_closed:
-            fields += ["retention", "closed_at"]
-        return fields
+            main += ["retention", "closed_at"]
+        return [
+            (None, {"fields": main}),
+            (
+                _("Training for an organisation"),
+                {"fields": ["organisation", "participants"], "classes": ["collapse"]},
+            ),
+        ]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_closed:
@@ -349,7 +391,11 @@ class TrajectoryAdmin(PracticeModelAdmin):
 
 class TrajectoryChildAdmin(PracticeModelAdmin):
     autocomplete_fields = ("trajectory",)
-    list_select_related = ("trajectory",)
+    list_select_related = (
+        "trajectory",
+        "trajectory__client",
+        "trajectory__organisation",
+    )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "trajectory":
@@ -383,7 +429,12 @@ class DossierEntryAdmin(TrajectoryChildAdmin):
     selector = staticmethod(selectors.entries_for_user)
     list_display = ("title", "kind", "trajectory", "author", "created_at")
     list_filter = ("kind",)
-    list_select_related = ("trajectory", "author")
+    list_select_related = (
+        "trajectory",
+        "trajectory__client",
+        "trajectory__organisation",
+        "author",
+    )
     ordering = ("-created_at",)
     sortable_by = ("kind", "created_at")
     fields = (

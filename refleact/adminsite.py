@@ -14,6 +14,8 @@ class RefleactAdminSite(admin.AdminSite):
     site_header = _("Refleact")
     site_title = _("Refleact")
     index_title = _("Practice")
+    # The practice has no public site here; the portal arrives with its own issue.
+    site_url = None
 
     def get_urls(self):
         return [

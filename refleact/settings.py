@@ -193,9 +193,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 FILE_UPLOAD_HANDLERS = ["refleact.crypto.files.SealingUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Admin flash messages name objects: keep them in the signed browser cookie,
-# never in a server-side table.
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# Admin flash messages name objects: keep them in an encrypted browser cookie,
+# never in a server-side table (refleact/messages.py).
+MESSAGE_STORAGE = "refleact.messages.EncryptedCookieStorage"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 8

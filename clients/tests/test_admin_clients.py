@@ -176,3 +176,22 @@ def test_coach_cannot_hand_over(coach_http, coach, outsider):
         {"from_coach": coach.pk, "to_coach": outsider.pk},
     )
     assert response.status_code == 403
+
+
+def test_flash_message_cookie_does_not_carry_the_name_readably(coach_http):
+    import base64
+    import zlib
+
+    response = coach_http.post(ADD, form_data(first_name="Wilhelmina"))
+    assert response.status_code == 302
+    cookie = response.cookies["messages"].value
+    assert "Wilhelmina" not in cookie
+    raw = base64.urlsafe_b64decode(cookie + "==")
+    assert b"Wilhelmina" not in raw
+    try:
+        assert b"Wilhelmina" not in zlib.decompress(raw)
+    except zlib.error:
+        pass  # not even compressed JSON: sealed
+    # The coach still sees the message on the next page.
+    page = coach_http.get(LIST)
+    assert any("Wilhelmina" in str(m) for m in page.context["messages"])

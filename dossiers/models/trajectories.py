@@ -113,7 +113,9 @@ class Trajectory(EncryptedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {str(self.pk)[:8]}"
+        # For the screen only: the admin log and the access log store ids.
+        who = self.client if self.client_id else self.organisation
+        return f"{self.get_kind_display().capitalize()}: {who}"
 
     def clean(self) -> None:
         if self.client_id is None and self.organisation_id is None:
@@ -146,7 +148,7 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_status_display()} {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}"
 
 
 class DossierEntry(EncryptedModel):

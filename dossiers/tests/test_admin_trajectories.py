@@ -33,7 +33,13 @@ def trajectory_form(client, coach, **overrides):
         "learning_question": "Meer rust in mijn werkweek",
         "status": "intake",
     }
-    for prefix in ("entries", "appointments", "evaluations"):
+    for prefix in (
+        "entries",
+        "appointments",
+        "evaluations",
+        "invoices",
+        "status_changes",
+    ):
         data.update(inline_management(prefix))
     data.update(overrides)
     return data

@@ -40,7 +40,8 @@ class User(EncryptedModel, AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.username
+        # The name on screen; the username where no name was entered.
+        return self.get_full_name() or self.username
 
     def _in_group(self, name: str) -> bool:
         cache = self.__dict__.setdefault("_group_names", None)
