@@ -11,7 +11,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
+from celery.signals import beat_init, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refleact.settings")
 
@@ -42,6 +42,8 @@ app.conf.update(
 app.autodiscover_tasks()
 
 
+# Beat too: a scheduler without keys would enqueue sweeps no worker may run.
+@beat_init.connect
 @worker_init.connect
 def _refuse_unless_ready(**_kwargs) -> None:
     from refleact import startup

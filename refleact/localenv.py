@@ -109,7 +109,12 @@ def ensure_local_env() -> str:
         return f"Using the local configuration in {LOCAL_ENV_FILE.name}."
     if os.environ.get("FIELD_ENCRYPTION_KEYS") and os.environ.get("BLIND_INDEX_KEY"):
         return "Using the configuration from the environment."
-    existing = [p for p in (DEFAULT_DB_FILE, DEFAULT_KEYSTORE_FILE) if p.exists()]
+    # An empty file (SQLite creates one on a mere connection) holds no data to lose.
+    existing = [
+        p
+        for p in (DEFAULT_DB_FILE, DEFAULT_KEYSTORE_FILE)
+        if p.exists() and p.stat().st_size > 0
+    ]
     if existing:
         raise ConfigurationError(
             f"{existing[0].relative_to(BASE_DIR)} exists but {LOCAL_ENV_FILE.name} is gone: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 _QUERY = re.compile(r"\?[^\s\"']*")
 
@@ -12,7 +13,13 @@ class StripQueryStringFilter(logging.Filter):
     """Drop query strings from request log lines: an admin search term may be a name."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, Mapping):
+            # A single mapping argument (Celery's task log lines) formats by key.
+            record.args = {
+                key: _QUERY.sub("", value) if isinstance(value, str) else value
+                for key, value in record.args.items()
+            }
+        elif record.args:
             record.args = tuple(
                 _QUERY.sub("", arg) if isinstance(arg, str) else arg
                 for arg in (

@@ -25,3 +25,10 @@ SEALED_FILES_DIR = os.environ.get(
 )
 
 INSTALLED_APPS = [*INSTALLED_APPS, "refleact.crypto.testapp"]  # noqa: F405
+
+# Tests run without collectstatic: let WhiteNoise look files up on request instead
+# of warning (an error under -W error) that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process whatever the environment, so no unit test depends on a
+# worker; integration tests switch the Celery app to the real broker themselves.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,116 @@
+"""Start-up refuses a missing or malformed configuration with one clear line."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from refleact.localenv import new_key
+from tests.conftest import clean_env, run
+
+NO_LOCAL_ENV = {"REFLEACT_SKIP_LOCAL_ENV": "1"}
+SECRET = secrets.token_urlsafe(50)
+
+
+def production_env(tmp_path, **overrides: str) -> dict[str, str]:
+    """Every production variable set to a valid value, databases in tmp_path."""
+    variables = {
+        **NO_LOCAL_ENV,
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "refleact.example",
+        "FIELD_ENCRYPTION_KEYS": f"{new_key()},{new_key()}",
+        "BLIND_INDEX_KEY": new_key(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'data.sqlite3'}",
+        "KEYSTORE_DATABASE_URL": f"sqlite:///{tmp_path / 'keys.sqlite3'}",
+        "SEALED_FILES_DIR": str(tmp_path / "sealed"),
+    }
+    variables.update(overrides)
+    return clean_env(**{k: v for k, v in variables.items() if v is not None})
+
+
+def assert_one_line_refusal(result, *, naming: str) -> None:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Refleact refuses to start: ")
+    assert naming in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["migrate"], ["runserver", "--noreload", "127.0.0.1:8765"]],
+)
+def test_manage_py_refuses_without_configuration(command):
+    result = run(["manage.py", *command], env=clean_env(**NO_LOCAL_ENV))
+
+    assert_one_line_refusal(result, naming="DJANGO_SECRET_KEY")
+    assert "generate one with" in result.stderr
+    assert result.stdout == ""
+
+
+def test_wsgi_import_refuses_without_configuration():
+    result = run(["-c", "import refleact.wsgi"], env=clean_env(**NO_LOCAL_ENV))
+
+    assert_one_line_refusal(result, naming="DJANGO_SECRET_KEY")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("FIELD_ENCRYPTION_KEYS", None),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-key"),
+        # A valid key followed by a truncated one: every listed key is checked.
+        ("FIELD_ENCRYPTION_KEYS", f"{new_key()},{new_key()[:20]}"),
+        ("BLIND_INDEX_KEY", None),
+        ("BLIND_INDEX_KEY", "c2hvcnQ="),
+        ("DJANGO_SECRET_KEY", "too-short"),
+    ],
+)
+def test_check_refuses_a_missing_or_malformed_key(tmp_path, variable, value):
+    result = run(
+        ["manage.py", "check"], env=production_env(tmp_path, **{variable: value})
+    )
+
+    assert_one_line_refusal(result, naming=variable)
+
+
+def test_debug_does_not_excuse_missing_encryption_keys(tmp_path):
+    env = production_env(tmp_path, DJANGO_DEBUG="true", FIELD_ENCRYPTION_KEYS=None)
+
+    result = run(["manage.py", "check"], env=env)
+
+    assert_one_line_refusal(result, naming="FIELD_ENCRYPTION_KEYS")
+
+
+def test_check_deploy_is_clean_with_production_values(tmp_path):
+    result = run(["manage.py", "check", "--deploy"], env=production_env(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_is_clean_behind_a_tls_proxy(tmp_path):
+    env = production_env(
+        tmp_path, DJANGO_BEHIND_TLS_PROXY="true", SECURE_SSL_REDIRECT="false"
+    )
+
+    result = run(["manage.py", "check", "--deploy"], env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_production_settings_are_secure_by_default(tmp_path):
+    code = (
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE,"
+        " s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS >= 31536000)"
+    )
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="refleact.settings")
+
+    result = run(["-c", code], env=env)
+
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"]

@@ -1,0 +1,199 @@
+"""django-axes through the real admin login form: lockout, digest, release."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt, AccessLog
+from django.urls import reverse
+from django.utils import timezone
+
+from refleact.accounts.lockout import login_name_digest
+from refleact.localenv import new_key
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+LOGIN = reverse("admin:login")
+ATTEMPTS = reverse("admin:axes_accessattempt_changelist")
+
+
+def _login(client, username: str, password: str, **extra):
+    return client.post(
+        LOGIN, {"username": username, "password": password, "next": "/admin/"}, **extra
+    )
+
+
+def _fail_five_times(client, username: str, **extra) -> list[int]:
+    return [
+        _login(client, username, "wrong password", **extra).status_code
+        for _ in range(5)
+    ]
+
+
+@pytest.fixture
+def axes_log_lines():
+    """Every line axes logs (at every level) and every line the root logger gets."""
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect(level=logging.DEBUG)
+    # axes does not propagate (settings.LOGGING): listen on it directly.
+    axes_logger, root = logging.getLogger("axes"), logging.getLogger()
+    axes_level = axes_logger.level
+    axes_logger.setLevel(logging.DEBUG)
+    axes_logger.addHandler(handler)
+    root.addHandler(handler)
+    yield records
+    root.removeHandler(handler)
+    axes_logger.removeHandler(handler)
+    axes_logger.setLevel(axes_level)
+
+
+def test_five_failures_lock_the_pair_even_against_the_right_password(
+    client, staff_coach
+):
+    statuses = _fail_five_times(client, staff_coach.username)
+
+    sixth = _login(client, staff_coach.username, PASSWORD)
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert sixth.status_code == 429
+    assert "accounts/lockout.html" in [t.name for t in sixth.templates]
+    assert "Too many failed login attempts" in sixth.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_ends_after_one_hour(client, staff_coach):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _fail_five_times(client, staff_coach.username)
+    with time_machine.travel(start + timedelta(minutes=59), tick=False):
+        assert _login(client, staff_coach.username, PASSWORD).status_code == 429
+    # The attempt during the lockout restarted the hour.
+    with time_machine.travel(start + timedelta(minutes=59 + 61), tick=False):
+        assert _login(client, staff_coach.username, PASSWORD).status_code == 302
+
+
+def test_lockout_is_per_username_and_address(client, staff_coach, superuser_owner):
+    _fail_five_times(client, staff_coach.username)
+
+    # Same name from another address, and another name from the same address.
+    other_address = _login(
+        client, staff_coach.username, PASSWORD, REMOTE_ADDR="203.0.113.7"
+    )
+    client.logout()
+    other_name = _login(client, superuser_owner.username, PASSWORD)
+
+    assert other_address.status_code == 302
+    assert other_name.status_code == 302
+
+
+def test_attempt_row_stores_a_keyed_digest_never_the_typed_name(client, staff_coach):
+    typed = "Coach.Tess@Example.NL"
+    _fail_five_times(client, typed)
+
+    attempt = AccessAttempt.objects.get()
+
+    assert attempt.username == login_name_digest(None, {"username": typed})
+    assert attempt.username.startswith("h:")
+    stored = " ".join([attempt.username, attempt.get_data, attempt.post_data]).lower()
+    assert "tess" not in stored and "example" not in stored
+    assert "wrong password" not in stored
+
+
+def test_digest_is_keyed_and_ignores_case_and_spaces(settings):
+    digest = login_name_digest(None, {"username": " Coach.Tess "})
+    assert digest == login_name_digest(None, {"username": "coach.tess"})
+
+    settings.BLIND_INDEX_KEY = new_key()
+
+    assert login_name_digest(None, {"username": "coach.tess"}) != digest
+
+
+def test_successful_login_logs_the_digest_and_clears_failures(client, staff_coach):
+    _login(client, staff_coach.username, "wrong password")
+
+    response = _login(client, staff_coach.username, PASSWORD)
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    log = AccessLog.objects.get()
+    assert log.username == login_name_digest(None, {"username": staff_coach.username})
+    client.post(reverse("admin:logout"))
+    log.refresh_from_db()
+    assert log.logout_time is not None
+
+
+def test_axes_logs_never_name_the_typed_login(client, staff_coach, axes_log_lines):
+    _fail_five_times(client, staff_coach.username)
+    _login(client, staff_coach.username, PASSWORD)
+
+    messages = [record.getMessage() for record in axes_log_lines]
+
+    assert any("Locking out" in message for message in messages)
+    assert not any("tess" in message.lower() for message in messages)
+
+
+def test_owner_sees_lockouts_as_digests_and_releases_them(
+    client, staff_coach, superuser_owner
+):
+    _fail_five_times(client, staff_coach.username)
+    attempt = AccessAttempt.objects.get()
+    client.force_login(superuser_owner)
+
+    changelist = client.get(ATTEMPTS)
+    released = client.post(
+        ATTEMPTS,
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+
+    assert changelist.status_code == 200
+    assert attempt.username in changelist.content.decode()
+    assert staff_coach.username not in changelist.content.decode()
+    assert released.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    client.logout()
+    assert _login(client, staff_coach.username, PASSWORD).status_code == 302
+
+
+def test_owner_group_member_may_release_lockouts(client, staff_coach, group_owner):
+    _fail_five_times(client, staff_coach.username)
+    attempt = AccessAttempt.objects.get()
+    client.force_login(group_owner)
+
+    assert client.get(ATTEMPTS).status_code == 200
+    client.post(
+        ATTEMPTS,
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+
+    assert not AccessAttempt.objects.exists()
+
+
+def test_coach_can_neither_see_nor_release_lockouts(
+    client, staff_coach, superuser_owner
+):
+    _fail_five_times(client, superuser_owner.username)
+    attempt = AccessAttempt.objects.get()
+    client.force_login(staff_coach)
+
+    listing = client.get(ATTEMPTS)
+    release = client.post(
+        ATTEMPTS,
+        {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"},
+    )
+    delete_view = client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+
+    assert listing.status_code == 403
+    assert release.status_code == 403
+    assert delete_view.status_code == 403
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
