@@ -53,3 +53,26 @@ def test_coach_cannot_open_staff_accounts(client, staff_coach, superuser_owner):
 
     assert listing.status_code == 403
     assert change.status_code == 403
+
+
+def test_owner_group_member_adds_a_coach_account(client, staff_coach):
+    owner = User.objects.create_user(
+        username="praktijkhouder", password="x" * 20, is_staff=True
+    )
+    from django.contrib.auth.models import Group
+
+    owner.groups.add(Group.objects.get_or_create(name="owner")[0])
+    client.force_login(owner)
+    listing = client.get(reverse("admin:accounts_user_changelist"))
+    assert listing.status_code == 200
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "coach.nieuw",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(username="coach.nieuw").exists()
