@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -28,7 +28,8 @@ from dossiers.models import (
 )
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
-from refleact.crypto.files import file_response
+from refleact.crypto.errors import DecryptionError
+from refleact.crypto.files import SealedFile, file_response
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 
@@ -63,8 +64,12 @@ class JitsiLinkWidget(forms.TextInput):
 
 
 def attachment_link(entry: DossierEntry):
-    if entry is None or entry.pk is None or not entry.attachment:
-        return "—"
+    if (
+        entry is None
+        or entry.pk is None
+        or not isinstance(entry.attachment, SealedFile)
+    ):
+        return "—"  # none, or erased with its holder's key
     url = reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
     return format_html(
         '<a href="{}">{}</a> ({} kB)',
@@ -474,12 +479,18 @@ class DossierEntryAdmin(TrajectoryChildAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entry = self.get_object(request, object_id)  # 404 outside the access rule
-        if not entry.attachment:
-            from django.http import Http404
-
-            raise Http404
+        if not isinstance(entry.attachment, SealedFile):
+            raise Http404  # no attachment, or erased with its holder's key
         audit_record(request=request, action=AuditEvent.Action.DOWNLOAD, obj=entry)
-        return file_response(entry.attachment)
+        try:
+            return file_response(entry.attachment)
+        except DecryptionError:
+            # The stored file is damaged or was tampered with: say so, never a 500.
+            return HttpResponse(
+                _("This attachment cannot be opened: its stored file is damaged."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
 
 
 @admin.register(Appointment)

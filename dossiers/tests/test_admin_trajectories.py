@@ -248,3 +248,41 @@ def test_dashboard_shows_active_work_of_the_coach_only(coach, outsider, coach_ht
 def test_dashboard_refuses_post_and_anonymous(client, coach_http):
     assert coach_http.post(reverse("admin:dashboard")).status_code == 405
     assert client.get(reverse("admin:dashboard")).status_code == 302
+
+
+def test_damaged_attachment_gives_a_clear_error_not_a_500(coach, coach_http):
+    entry = DossierEntryFactory(
+        trajectory=TrajectoryFactory(
+            client=ClientFactory(coaches=[coach]), coach=coach
+        ),
+        attachment=SimpleUploadedFile("a.txt", b"geheim" * 100),
+    )
+    path = entry.attachment.path
+    damaged = bytearray(path.read_bytes())
+    damaged[-1] ^= 1
+    path.write_bytes(bytes(damaged))
+    response = coach_http.get(
+        reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
+    )
+    assert response.status_code == 409
+    assert b"geheim" not in response.content
+
+
+def test_erased_entry_shows_no_attachment_and_downloads_nothing(coach, coach_http):
+    from refleact.crypto import keyring
+
+    entry = DossierEntryFactory(
+        trajectory=TrajectoryFactory(
+            client=ClientFactory(coaches=[coach]), coach=coach
+        ),
+        attachment=SimpleUploadedFile("a.txt", b"geheim"),
+    )
+    keyring.destroy(entry.holder_id, reason="test")
+    page = coach_http.get(
+        reverse("admin:dossiers_dossierentry_change", args=[entry.pk])
+    )
+    assert page.status_code == 200
+    listing = coach_http.get(reverse("admin:dossiers_dossierentry_changelist"))
+    assert listing.status_code == 200
+    url = reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
+    assert coach_http.get(url).status_code == 404
