@@ -103,7 +103,9 @@ def test_empty_draft_cannot_be_issued(coach_http, trajectory):
     )
     invoice.refresh_from_db()
     assert not invoice.is_issued
-    assert any("line" in str(m) for m in response.context["messages"])
+    from django.contrib.messages import ERROR
+
+    assert [m.level for m in response.context["messages"]] == [ERROR]
 
 
 def test_issued_invoice_is_read_only_and_cannot_be_deleted(

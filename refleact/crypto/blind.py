@@ -2,21 +2,32 @@
 
 A blind index stores a truncated HMAC-SHA256 of the normalised value, under a
 key derived per indexed field from BLIND_INDEX_KEY (separate from the master
-keys):  field_key = HMAC(BLIND_INDEX_KEY, "refleact-blind-index:<model label>:<field>").
+keys, and checked to be different by the "refleact_keys" system check)::
 
-Truncation, following CipherSweet's guidance on blind index sizing: with R rows
-and an index of b bits, a value is expected to coincide with C = R / 2^b others.
-C >= 2 keeps an index value from pointing at one row (which would leak equality
-between rows as surely as plaintext); C <= sqrt(R) keeps lookups cheap. We plan
-for 512 to 65,536 indexed values per field (a practice's clients over its
-lifetime, or their name tokens): b = 8 gives C = 2 at 512 rows and C = 256 =
-sqrt(65,536) at 65,536 rows. A truncated index collides on purpose, so a match
-is only a candidate: every lookup opens the candidates and compares plaintext
-before a row counts (``search``), and uniqueness is checked the same way under
-a lock (``lock_and_validate_unique``), never by a unique constraint on the index.
+    field_key = HMAC-SHA256(BLIND_INDEX_KEY, "refleact-blind-index:<model label_lower>:<field>")
+    digest    = hex(HMAC-SHA256(field_key, normalised value))[: bits / 4]
+
+Truncation follows CipherSweet's guidance (paragonie/ciphersweet, docs/SECURITY.md,
+"Blind Index Information Leaks"): with R indexed values and b bits, each value is
+expected to coincide with C = R / 2^b others, and one should "aim for
+2 <= C < sqrt(R)". C >= 2 means a digest never points at one row only, so equal
+digests do not prove equal plaintexts; C < sqrt(R) keeps the index worth having.
+Refleact plans for a practice's clients over its lifetime: from about 500 to
+65,000 e-mail addresses per index (the benchmark's 10,000 in between), and about
+two to three name tokens per person. b = 8 gives C = 2 at R = 512 and
+C = 256 = sqrt(65,536) at R = 65,536: the whole planned range. Below 512 rows C
+falls under 2; for the e-mail index that reveals nothing, because e-mail addresses
+are unique (``unique_plaintext``), so no two rows share a plaintext to betray. For
+names, see refleact/crypto/README.md ("Blind indexes") for what the token index
+still shows.
+
+A truncated index collides on purpose, so a match is only a candidate: every lookup
+opens the candidates and compares plaintext before a row counts (``search``), and
+uniqueness is checked the same way under a lock (``lock_and_validate_unique``),
+never by a unique constraint on the index.
 
 Kinds:
-- ``exact`` (e-mail): one digest of the trimmed, lower-cased value.
+- ``exact`` (e-mail): one digest of the trimmed, lower-cased value of one field.
 - ``tokens`` (names): the values of the source fields split into words, case-
   and accent-folded; each word's digest is stored in one column as
   " d1 d2 d3 " and a search for several words keeps rows that have all of them.
@@ -31,8 +42,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models, router
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext_lazy as _
 
 from refleact.localenv import decode_key
@@ -41,6 +55,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def normalise_email(value: str) -> str:
+    """Trim and lower-case: 'Emile@X.nl ' and 'emile@x.nl' are one address."""
     return value.strip().lower()
 
 
@@ -51,6 +66,7 @@ def fold(value: str) -> str:
 
 
 def name_tokens(value: str) -> list[str]:
+    """Split a name into folded words: 'Émile de Vries-Smit' -> emile, de, vries, smit."""
     return _WORD.findall(fold(value))
 
 
@@ -63,10 +79,9 @@ def _field_key(secret: str, label: str, field: str) -> bytes:
 
 
 def digest(label: str, field: str, normalised: str, bits: int) -> str:
-    from django.conf import settings
-
+    """Return the truncated hex digest of one normalised value or token."""
     key = _field_key(settings.BLIND_INDEX_KEY, label, field)
-    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()[: bits // 4]
+    return hmac.digest(key, normalised.encode(), "sha256").hex()[: bits // 4]
 
 
 class BlindIndexField(models.CharField):
@@ -113,6 +128,40 @@ class BlindIndexField(models.CharField):
             kwargs.pop(key, None)
         return name, path, args, kwargs
 
+    def check(self, **kwargs):
+        return [*super().check(**kwargs), *self._check_sources()]
+
+    def _check_sources(self) -> list[checks.CheckMessage]:
+        from refleact.crypto.fields import EncryptedFieldMixin
+
+        errors = []
+        if self.kind not in (self.EXACT, self.TOKENS):
+            errors.append(
+                checks.Error(f"unknown kind {self.kind!r}", obj=self, id="crypto.E010")
+            )
+        if self.kind == self.EXACT and len(self.source) != 1:
+            errors.append(
+                checks.Error(
+                    "an exact blind index has exactly one source field",
+                    obj=self,
+                    id="crypto.E011",
+                )
+            )
+        for name in self.source:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if not isinstance(field, EncryptedFieldMixin):
+                errors.append(
+                    checks.Error(
+                        f"source {name!r} is not an encrypted field of this model",
+                        obj=self,
+                        id="crypto.E012",
+                    )
+                )
+        return errors
+
     # -- computing ----------------------------------------------------------
     def _label(self) -> str:
         return self.model._meta.concrete_model._meta.label_lower
@@ -123,11 +172,9 @@ class BlindIndexField(models.CharField):
         return name_tokens(value)
 
     def digests_for(self, text: str) -> list[str]:
+        label = self._label()
         return sorted(
-            {
-                digest(self._label(), self.name, n, self.bits)
-                for n in self.normalise(text)
-            }
+            {digest(label, self.name, n, self.bits) for n in self.normalise(text)}
         )
 
     def compute(self, instance) -> str:
@@ -162,13 +209,16 @@ class BlindIndexField(models.CharField):
 
     def matches(self, instance, term: str) -> bool:
         """Compare plaintext: a candidate counts only if this is true."""
+        from refleact.crypto.fields import ERASED
+
         wanted = self.normalise(term)
         if not wanted:
             return False
         have: set[str] = set()
         for name in self.source:
             text = getattr(instance, name)
-            if text and not isinstance(text, type(None)):
+            # An erased value matches nothing (not even a search for "erased").
+            if text and text is not ERASED:
                 have.update(self.normalise(str(text)))
         if self.kind == self.EXACT:
             return wanted[0] in have
@@ -197,8 +247,13 @@ def search(queryset, index: str, term: str):
 
 def duplicates(instance, index: str):
     """Return the other rows whose indexed plaintext equals this instance's."""
+    from refleact.crypto.fields import ERASED
+
     field = index_field(type(instance), index)
-    term = " ".join(str(getattr(instance, s) or "") for s in field.source)
+    values = [getattr(instance, s) for s in field.source]
+    if any(v is ERASED for v in values):
+        return []
+    term = " ".join(str(v or "") for v in values)
     if not term.strip():
         return []
     model = type(instance)
@@ -236,18 +291,28 @@ def lock_and_validate_unique(instance) -> None:
     """Check plaintext uniqueness under a lock. Caller must be inside transaction.atomic.
 
     On PostgreSQL an advisory transaction lock per (index, digest) serialises
-    writers of the same value; on SQLite every transaction is IMMEDIATE (see
-    settings), so writers are serialised by the database lock.
+    writers of the same value until the caller's transaction ends; on SQLite every
+    transaction is IMMEDIATE (see settings), so writers are serialised by the
+    database lock. Outside a transaction the lock would be released at once, so
+    that raises TransactionManagementError.
     """
     model = type(instance)
     alias = router.db_for_write(model)
     connection = connections[alias]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "lock_and_validate_unique must run inside transaction.atomic(); the "
+            "lock lasts until the transaction ends"
+        )
     if connection.vendor == "postgresql":
         for field in model._meta.concrete_fields:
             if isinstance(field, BlindIndexField) and field.unique_plaintext:
                 lock_name = f"{field._label()}.{field.name}:{field.compute(instance)}"
                 with connection.cursor() as cursor:
+                    # Two-key form: its own key space, apart from bigint locks.
                     cursor.execute(
-                        "SELECT pg_advisory_xact_lock(hashtext(%s))", [lock_name]
+                        "SELECT pg_advisory_xact_lock("
+                        "hashtext('refleact-blind-index'), hashtext(%s))",
+                        [lock_name],
                     )
     validate_unique(instance)

@@ -1,5 +1,8 @@
-"""Errors of the encryption layer. Messages name places (app, model, field, pk,
-key id), never values."""
+"""Errors of the encryption layer.
+
+Messages name places (app, model, field, pk, key id), never values: they end up in
+logs and error reports, which must not become a plaintext copy of the data.
+"""
 
 
 class CryptoError(Exception):
@@ -21,6 +24,11 @@ class KeyMissing(CryptoError):
 
 class ErasedRowError(CryptoError):
     """A row whose data key was destroyed is read-only."""
+
+
+class HolderChangeError(CryptoError, ValueError):
+    """A row's holder_id cannot change once the row is saved: its values are sealed
+    under that holder's key, and destroying that key must erase them."""
 
 
 class EncryptedLookupError(CryptoError, TypeError):

@@ -27,13 +27,18 @@ class EncryptedFileField(EncryptedJSONField):
     def to_python(self, value):
         return value
 
+    def plaintext_to_string(self, value):
+        # Serialisation names the file; its key never leaves the row.
+        return value.filename
+
     def validate(self, value, model_instance) -> None:
         if value is None and not self.blank:
             super().validate(value, model_instance)
 
     def pre_save(self, model_instance, add):
         # An upload assigned in code (not through a form) is sealed here, streaming.
-        value = getattr(model_instance, self.attname)
+        # Read from __dict__: a value still sealed since loading stays unopened.
+        value = model_instance.__dict__.get(self.attname)
         if isinstance(value, UploadedFile):
             self.save_form_data(model_instance, value)
         return super().pre_save(model_instance, add)

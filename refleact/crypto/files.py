@@ -14,12 +14,17 @@ after any chunk, fails to open. Plaintext chunks are 64 KiB; uploading or
 downloading holds one or two chunks in memory, whatever the file size. The
 upload handler is the only one configured, so no plaintext temporary file is
 ever written.
+
+A stored file outlives its row unless the caller deletes it (``delete_stored`` on
+commit). Either way it cannot be opened without its file key, which lives only in
+the row, sealed with the holder key: destroying that key erases the file too.
 """
 
 from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import struct
 from collections.abc import Iterable, Iterator
@@ -32,11 +37,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from refleact.crypto.errors import DecryptionError
 
 CHUNK = 64 * 1024
 _RECORD_HEADER = struct.Struct(">BI")
+_NONCE = 12
+_TAG = 16
+_STORED_NAME = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,8 @@ class SealedFile:
 
     @property
     def path(self) -> Path:
+        if not _STORED_NAME.fullmatch(self.name):
+            raise DecryptionError("a sealed file's stored name is malformed")
         return storage_dir() / self.name
 
 
@@ -75,36 +86,46 @@ def _aad(name: str, index: int, last: bool) -> bytes:
 
 
 class SealingWriter:
-    """Seal chunks to disk as they arrive, holding back one to mark the last."""
+    """Seal chunks to disk as they arrive, holding back one to mark the last.
+
+    Memory stays at one chunk of plaintext (plus the record being written) whatever
+    the size and shape of what ``write`` is given.
+    """
 
     def __init__(self) -> None:
         self.name = secrets.token_hex(20)
         self._key = AESGCM.generate_key(bit_length=256)
         self._aead = AESGCM(self._key)
         self._handle = open(storage_dir() / self.name, "xb")  # noqa: SIM115
-        self._pending = b""
+        self._pending = bytearray()
         self._index = 0
         self.size = 0
 
     def write(self, data: bytes) -> None:
         self.size += len(data)
-        self._pending += data
-        # Emit whole chunks, always keeping at least one byte back for the last record.
-        while len(self._pending) > CHUNK:
-            self._emit(self._pending[:CHUNK], last=False)
-            self._pending = self._pending[CHUNK:]
+        view = memoryview(data)
+        position = 0
+        while position < len(view):
+            if len(self._pending) == CHUNK:
+                # More data follows, so this full chunk is not the last one.
+                self._emit(self._pending, last=False)
+                self._pending = bytearray()
+            take = min(CHUNK - len(self._pending), len(view) - position)
+            self._pending += view[position : position + take]
+            position += take
 
-    def _emit(self, chunk: bytes, *, last: bool) -> None:
-        nonce = os.urandom(12)
+    def _emit(self, chunk: bytearray, *, last: bool) -> None:
+        nonce = os.urandom(_NONCE)
         body = nonce + self._aead.encrypt(
-            nonce, chunk, _aad(self.name, self._index, last)
+            nonce, bytes(chunk), _aad(self.name, self._index, last)
         )
-        self._handle.write(_RECORD_HEADER.pack(int(last), len(body)) + body)
+        self._handle.write(_RECORD_HEADER.pack(int(last), len(body)))
+        self._handle.write(body)
         self._index += 1
 
     def close(self, *, filename: str, content_type: str) -> SealedFile:
         self._emit(self._pending, last=True)
-        self._pending = b""
+        self._pending = bytearray()
         self._handle.close()
         return SealedFile(
             name=self.name,
@@ -149,12 +170,15 @@ def open_chunks(sealed: SealedFile) -> Iterator[bytes]:
             if len(header) < _RECORD_HEADER.size:
                 raise DecryptionError(f"sealed file {sealed.name} has a torn record")
             last, length = _RECORD_HEADER.unpack(header)
+            if not _NONCE + _TAG <= length <= _NONCE + CHUNK + _TAG:
+                # Checked before reading: a forged length must not make us allocate.
+                raise DecryptionError(f"sealed file {sealed.name} has a torn record")
             body = handle.read(length)
-            if len(body) < length or length < 28:
+            if len(body) < length:
                 raise DecryptionError(f"sealed file {sealed.name} has a torn record")
             try:
                 chunk = aead.decrypt(
-                    body[:12], body[12:], _aad(sealed.name, index, bool(last))
+                    body[:_NONCE], body[_NONCE:], _aad(sealed.name, index, bool(last))
                 )
             except InvalidTag as exc:
                 raise DecryptionError(
@@ -177,19 +201,33 @@ def delete_stored(sealed: SealedFile | None) -> None:
         sealed.path.unlink(missing_ok=True)
 
 
+# The uploader chose the content type: only these may be shown inline; anything
+# else (text/html, image/svg+xml...) would run in the practice's origin.
+SAFE_INLINE_TYPES = frozenset(
+    {"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain"}
+)
+
+
 def file_response(
     sealed: SealedFile, *, as_attachment: bool = True
 ) -> StreamingHttpResponse:
-    """Stream a stored file to the browser. Caller must have checked access."""
+    """Stream a stored file to the browser. Caller must have checked access.
+
+    Raise DecryptionError before any header is sent when the file is missing or its
+    first chunk fails; a later chunk that fails ends the stream early, which the
+    browser sees as a download shorter than its Content-Length.
+    """
+    if sealed.content_type not in SAFE_INLINE_TYPES:
+        as_attachment = True
     chunks = open_chunks(sealed)
     first = next(chunks)  # fail here, before headers are sent, if the file is damaged
     response = StreamingHttpResponse(
         _prepend(first, chunks), content_type=sealed.content_type
     )
     response["Content-Length"] = str(sealed.size)
-    disposition = "attachment" if as_attachment else "inline"
-    ascii_name = sealed.filename.encode("ascii", "replace").decode().replace('"', "")
-    response["Content-Disposition"] = f'{disposition}; filename="{ascii_name}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment, sealed.filename
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,20 +5,23 @@ listing 100 clients unwraps each key once, and the keys a page lacks are fetched
 in one key-store query (``preload``), not one per row.
 
 KEY_CACHE_SECONDS (default 60) bounds how long another running process can still
-open the values of a key destroyed meanwhile; the destroying process forgets the
-key at once.
+open the values of a key destroyed meanwhile: an entry expires that long after it
+was fetched, however often it is used. The destroying process forgets the key at
+once. Entries are counted, and the cache is emptied when it reaches _MAX_ENTRIES.
 
 Ordering across the two databases (no transaction spans both):
-- ``cipher_for_holder(create=True)`` commits a new data key in the key store
-  before the data transaction that uses it commits. A rolled-back data
-  transaction leaves an orphan key, swept later by ``keystore.orphan_keys_sweep``.
-- ``destroy`` must be called only after the data-side changes have committed
-  (use ``transaction.on_commit``), so a failed data transaction never leaves rows
-  whose key is gone.
+- A new data key is committed in the key store, in a transaction of its own, before
+  the data transaction that uses it commits. A rolled-back data transaction leaves
+  an orphan key that nothing uses; ``keystore.services.orphan_keys_sweep`` destroys
+  it a day later.
+- ``destroy`` must run only after the data-side changes have committed (use
+  ``destroy_on_commit``), so a failed data transaction never leaves rows whose key
+  is gone while the change that should have preceded the erasure is lost.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -35,47 +38,63 @@ from refleact.crypto.errors import CryptoError, KeyErased, KeyMissing
 
 KEYSTORE = "keystore"
 _MAX_ENTRIES = 20_000
-_ERASED = object()  # negative cache entry for a tombstoned key
+# One key-store query names at most this many holders (SQLite's parameter limit
+# is far above it; a page of rows needs one query).
+_QUERY_BATCH = 500
+_ERASED = object()  # negative cache entry: a tombstoned key or holder
+
+# The cache's clock. Monotonic, so a wall-clock jump cannot stretch a key's stay in
+# memory; tests replace it (time-machine does not move time.monotonic).
+clock = time.monotonic
 
 
 class _Cache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_key: dict[uuid.UUID, tuple[object, float]] = {}
-        self._by_holder: dict[uuid.UUID, tuple[uuid.UUID, float]] = {}
+        # key id (16 bytes) -> (AESGCM or _ERASED, expiry)
+        self.by_key: dict[bytes, tuple[object, float]] = {}
+        # holder id -> (key id bytes or _ERASED, expiry)
+        self.by_holder: dict[uuid.UUID, tuple[object, float]] = {}
 
-    def get_key(self, key_id: uuid.UUID):
-        entry = self._by_key.get(key_id)
-        if entry is None or entry[1] < time.monotonic():
+    def get_key(self, kid: bytes):
+        entry = self.by_key.get(kid)
+        if entry is None or entry[1] < clock():
             return None
         return entry[0]
 
-    def get_holder(self, holder_id: uuid.UUID) -> uuid.UUID | None:
-        entry = self._by_holder.get(holder_id)
-        if entry is None or entry[1] < time.monotonic():
+    def get_holder(self, holder_id: uuid.UUID):
+        entry = self.by_holder.get(holder_id)
+        if entry is None or entry[1] < clock():
             return None
         return entry[0]
 
-    def put(self, key_id: uuid.UUID, holder_id: uuid.UUID | None, value) -> None:
-        expires = time.monotonic() + settings.KEY_CACHE_SECONDS
-        with self._lock:
-            if len(self._by_key) >= _MAX_ENTRIES:
-                # Bounded: drop everything rather than track recency; refills are cheap.
-                self._by_key.clear()
-                self._by_holder.clear()
-            self._by_key[key_id] = (value, expires)
-            if holder_id is not None and value is not _ERASED:
-                self._by_holder[holder_id] = (key_id, expires)
+    def _make_room(self) -> None:
+        if len(self.by_key) >= _MAX_ENTRIES or len(self.by_holder) >= _MAX_ENTRIES:
+            # Bounded: drop everything rather than track recency; refills are cheap.
+            self.by_key.clear()
+            self.by_holder.clear()
 
-    def forget(self, key_id: uuid.UUID | None, holder_id: uuid.UUID | None) -> None:
+    def put(self, kid: bytes, holder_id: uuid.UUID | None, aead: AESGCM) -> None:
+        expires = clock() + settings.KEY_CACHE_SECONDS
         with self._lock:
-            self._by_key.pop(key_id, None)
-            self._by_holder.pop(holder_id, None)
+            self._make_room()
+            self.by_key[kid] = (aead, expires)
+            if holder_id is not None:
+                self.by_holder[holder_id] = (kid, expires)
+
+    def put_erased(self, kid: bytes | None, holder_id: uuid.UUID | None) -> None:
+        expires = clock() + settings.KEY_CACHE_SECONDS
+        with self._lock:
+            self._make_room()
+            if kid is not None:
+                self.by_key[kid] = (_ERASED, expires)
+            if holder_id is not None:
+                self.by_holder[holder_id] = (_ERASED, expires)
 
     def clear(self) -> None:
         with self._lock:
-            self._by_key.clear()
-            self._by_holder.clear()
+            self.by_key.clear()
+            self.by_holder.clear()
 
 
 _cache = _Cache()
@@ -90,6 +109,10 @@ def _models():
     from refleact.keystore.models import DataKey, Tombstone
 
     return DataKey, Tombstone
+
+
+def _holder(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _unwrap(row) -> AESGCM:
@@ -109,36 +132,95 @@ def _unwrap(row) -> AESGCM:
 
 def _remember(row) -> AESGCM:
     aead = _unwrap(row)
-    _cache.put(row.id, row.holder_id, aead)
+    _cache.put(row.id.bytes, row.holder_id, aead)
     return aead
 
 
-def preload(holder_ids: Iterable[uuid.UUID]) -> None:
-    """Load, in one key-store query, the keys of these holders not yet cached."""
-    missing = {h for h in holder_ids if h is not None and _cache.get_holder(h) is None}
+def preload(holder_ids: Iterable, *, create: bool = False) -> None:
+    """Load the keys of these holders not yet cached, in one key-store query.
+
+    Holders without a key cost one more query, for their tombstones (so their
+    values read as erased without a query per value). With ``create``, holders that
+    have neither get a new key, all committed in one key-store transaction.
+    """
+    wanted = {_holder(h) for h in holder_ids if h is not None}
+    missing = [h for h in wanted if _cache.get_holder(h) is None]
+    for start in range(0, len(missing), _QUERY_BATCH):
+        _preload_batch(set(missing[start : start + _QUERY_BATCH]), create=create)
+
+
+def _preload_batch(missing: set[uuid.UUID], *, create: bool) -> None:
+    DataKey, Tombstone = _models()
+    for row in DataKey.objects.using(KEYSTORE).filter(holder_id__in=missing):
+        missing.discard(row.holder_id)
+        try:
+            _remember(row)
+        except KeyMissing:
+            # Left uncached: opening a value then names its row in the error.
+            continue
     if not missing:
         return
-    DataKey, _ = _models()
-    for row in DataKey.objects.using(KEYSTORE).filter(holder_id__in=missing):
-        _remember(row)
+    for key_id, holder_id in (
+        Tombstone.objects.using(KEYSTORE)
+        .filter(holder_id__in=missing)
+        .values_list("key_id", "holder_id")
+    ):
+        missing.discard(holder_id)
+        _cache.put_erased(key_id.bytes, holder_id)
+    if create and missing:
+        _create_many(missing)
+
+
+def aead_for_key_bytes(kid: bytes) -> AESGCM:
+    """Return the AES-GCM object of the data key whose id has these 16 bytes.
+
+    The read path of every value: a dictionary hit when the key is cached.
+    """
+    entry = _cache.by_key.get(kid)
+    if entry is not None and entry[1] >= clock():
+        if entry[0] is _ERASED:
+            raise KeyErased(f"data key {uuid.UUID(bytes=kid)} was destroyed")
+        return entry[0]
+    return _load_key(uuid.UUID(bytes=kid))
 
 
 def cipher_for_key(key_id: uuid.UUID) -> AESGCM:
     """Return the AES-GCM object of a data key; raise KeyErased or KeyMissing."""
-    cached = _cache.get_key(key_id)
-    if cached is _ERASED:
-        raise KeyErased(f"data key {key_id} was destroyed")
-    if cached is not None:
-        return cached
+    return aead_for_key_bytes(key_id.bytes)
+
+
+def _load_key(key_id: uuid.UUID) -> AESGCM:
     DataKey, Tombstone = _models()
     row = DataKey.objects.using(KEYSTORE).filter(id=key_id).first()
     if row is not None:
         return _remember(row)
     tomb = Tombstone.objects.using(KEYSTORE).filter(key_id=key_id).first()
     if tomb is not None:
-        _cache.put(key_id, None, _ERASED)
+        _cache.put_erased(key_id.bytes, tomb.holder_id)
         raise KeyErased(f"data key {key_id} was destroyed")
     raise KeyMissing(f"data key {key_id} is not in the key store and has no tombstone")
+
+
+def holder_key(holder_id, *, create: bool) -> tuple[bytes, AESGCM]:
+    """Return (key id bytes, AES-GCM) of a holder's data key: the sealing path."""
+    holder_id = _holder(holder_id)
+    kid = _cache.get_holder(holder_id)
+    if kid is _ERASED:
+        raise KeyErased(f"the data key of holder {holder_id} was destroyed")
+    if kid is not None:
+        aead = _cache.get_key(kid)
+        if aead is not None and aead is not _ERASED:
+            return kid, aead
+    DataKey, Tombstone = _models()
+    row = DataKey.objects.using(KEYSTORE).filter(holder_id=holder_id).first()
+    if row is not None:
+        return row.id.bytes, _remember(row)
+    if create:
+        return _create(holder_id)  # refuses a tombstoned holder itself
+    if Tombstone.objects.using(KEYSTORE).filter(holder_id=holder_id).exists():
+        _cache.put_erased(None, holder_id)
+        raise KeyErased(f"the data key of holder {holder_id} was destroyed")
+    raise KeyMissing(f"holder {holder_id} has no data key")
 
 
 def cipher_for_holder(
@@ -150,52 +232,101 @@ def cipher_for_holder(
     transaction commits. Raise KeyErased when the holder's key was destroyed: an
     erased holder never gets a new key, so its rows stay read-only.
     """
-    key_id = _cache.get_holder(holder_id)
-    if key_id is not None:
-        aead = _cache.get_key(key_id)
-        if aead is not None and aead is not _ERASED:
-            return key_id, aead
-    DataKey, Tombstone = _models()
-    row = DataKey.objects.using(KEYSTORE).filter(holder_id=holder_id).first()
-    if row is not None:
-        return row.id, _remember(row)
-    if Tombstone.objects.using(KEYSTORE).filter(holder_id=holder_id).exists():
-        raise KeyErased(f"the data key of holder {holder_id} was destroyed")
-    if not create:
-        raise KeyMissing(f"holder {holder_id} has no data key")
-    return _create(holder_id)
+    kid, aead = holder_key(holder_id, create=create)
+    return uuid.UUID(bytes=kid), aead
 
 
-def _create(holder_id: uuid.UUID) -> tuple[uuid.UUID, AESGCM]:
+def is_erased(holder_id) -> bool:
+    """Return True when the holder's data key was destroyed (a tombstone exists)."""
+    if holder_id is None:
+        return False
+    holder_id = _holder(holder_id)
+    cached = _cache.get_holder(holder_id)
+    if cached is not None:
+        return cached is _ERASED
+    try:
+        holder_key(holder_id, create=False)
+    except KeyErased:
+        return True
+    except KeyMissing:
+        return False  # a holder without a key yet (a new client) is not erased
+    return False
+
+
+def _new_row(holder_id: uuid.UUID, master) -> tuple[object, AESGCM]:
     DataKey, _ = _models()
-    master = masterkeys.newest()
     key_id = uuid.uuid4()
     raw = AESGCM.generate_key(bit_length=256)
+    row = DataKey(
+        id=key_id,
+        holder_id=holder_id,
+        master_key_id=master.id,
+        wrapped=master.wrap(raw, key_id, os.urandom(12)),
+    )
+    return row, AESGCM(raw)
+
+
+def _create(holder_id: uuid.UUID) -> tuple[bytes, AESGCM]:
+    DataKey, Tombstone = _models()
+    row, aead = _new_row(holder_id, masterkeys.newest())
     try:
-        # Its own transaction on the key store: committed before the data side uses it.
+        # Its own transaction on the key store: committed before the data side uses
+        # it. The tombstone is checked in the same transaction, so an erased holder
+        # never gets a new key.
         with transaction.atomic(using=KEYSTORE):
-            DataKey.objects.using(KEYSTORE).create(
-                id=key_id,
-                holder_id=holder_id,
-                master_key_id=master.id,
-                wrapped=master.wrap(raw, key_id, os.urandom(12)),
+            erased = (
+                Tombstone.objects.using(KEYSTORE).filter(holder_id=holder_id).exists()
             )
+            if not erased:
+                row.save(using=KEYSTORE, force_insert=True)
     except IntegrityError:
         # Another process created this holder's key first: use theirs.
         row = DataKey.objects.using(KEYSTORE).get(holder_id=holder_id)
-        return row.id, _remember(row)
-    aead = AESGCM(raw)
-    _cache.put(key_id, holder_id, aead)
-    return key_id, aead
+        return row.id.bytes, _remember(row)
+    if erased:
+        _cache.put_erased(None, holder_id)
+        raise KeyErased(f"the data key of holder {holder_id} was destroyed")
+    _cache.put(row.id.bytes, holder_id, aead)
+    return row.id.bytes, aead
 
 
-def destroy(holder_id: uuid.UUID, *, reason: str) -> bool:
+def _create_many(holder_ids: set[uuid.UUID]) -> None:
+    DataKey, Tombstone = _models()
+    master = masterkeys.newest()
+    try:
+        with transaction.atomic(using=KEYSTORE):
+            erased = set(
+                Tombstone.objects.using(KEYSTORE)
+                .filter(holder_id__in=holder_ids)
+                .values_list("holder_id", flat=True)
+            )
+            made = [_new_row(h, master) for h in holder_ids - erased]
+            DataKey.objects.using(KEYSTORE).bulk_create([row for row, _ in made])
+    except IntegrityError:
+        # A concurrent writer created some of them: fall back to one at a time.
+        for holder_id in holder_ids:
+            try:
+                holder_key(holder_id, create=True)
+            except KeyErased:
+                continue
+        return
+    for holder_id in erased:
+        _cache.put_erased(None, holder_id)
+    for row, aead in made:
+        _cache.put(row.id.bytes, row.holder_id, aead)
+
+
+def destroy(holder_id, *, reason: str) -> bool:
     """Crypto-shred a holder: tombstone its key, overwrite it, delete it.
 
-    Caller must have committed the data-side changes first. Safe to run twice:
+    Caller must have committed the data-side changes first (see the module
+    docstring; ``destroy_on_commit`` does that). ``reason`` is one of
+    ``Tombstone.Reason``: a tombstone never holds free text. Safe to run twice:
     return False when there was no key to destroy.
     """
     DataKey, Tombstone = _models()
+    reason = Tombstone.Reason(reason)  # ValueError for anything but a fixed reason
+    holder_id = _holder(holder_id)
     with transaction.atomic(using=KEYSTORE):
         row = (
             DataKey.objects.using(KEYSTORE)
@@ -208,22 +339,34 @@ def destroy(holder_id: uuid.UUID, *, reason: str) -> bool:
         Tombstone.objects.using(KEYSTORE).create(
             key_id=row.id, holder_id=holder_id, reason=reason
         )
-        # Overwrite before delete: with SQLite's secure_delete the page is zeroed;
-        # on PostgreSQL the old tuple stays until VACUUM (see keystore/README.md).
+        # Overwrite before delete. SQLite runs with secure_delete, so the old cell is
+        # zeroed in the file; PostgreSQL keeps the old tuple until VACUUM and the WAL
+        # until recycled (refleact/crypto/README.md, "How long until a destroyed key
+        # is gone").
         DataKey.objects.using(KEYSTORE).filter(id=row.id).update(
             wrapped=os.urandom(len(bytes(row.wrapped))), master_key_id="destroyed"
         )
         DataKey.objects.using(KEYSTORE).filter(id=row.id).delete()
-    _cache.forget(row.id, holder_id)
-    _cache.put(row.id, None, _ERASED)
+    _cache.put_erased(row.id.bytes, holder_id)
     return True
+
+
+def destroy_on_commit(holder_id, *, reason: str, using: str = "default") -> None:
+    """Destroy the holder's key once the current data transaction has committed."""
+    transaction.on_commit(
+        functools.partial(destroy, holder_id, reason=reason), using=using
+    )
 
 
 __all__ = [
     "CryptoError",
+    "aead_for_key_bytes",
     "cipher_for_holder",
     "cipher_for_key",
     "clear_cache",
     "destroy",
+    "destroy_on_commit",
+    "holder_key",
+    "is_erased",
     "preload",
 ]

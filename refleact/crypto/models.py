@@ -3,19 +3,65 @@
 from __future__ import annotations
 
 import uuid
+from itertools import islice
 
 from django.db import models
+from django.db.models.query import ModelIterable
+from django.db.models.query_utils import DeferredAttribute
 
 from refleact.crypto import blind, keyring
-from refleact.crypto.fields import ERASED, EncryptedFieldMixin
+from refleact.crypto.errors import ErasedRowError, HolderChangeError
+from refleact.crypto.fields import EncryptedFieldMixin
+
+
+def _same_holder(a, b) -> bool:
+    try:
+        return keyring._holder(a) == keyring._holder(b)
+    except (TypeError, ValueError, AttributeError):
+        return a == b
+
+
+class HolderIdAttribute(DeferredAttribute):
+    """Refuse a change of holder_id once the row is saved."""
+
+    def __init__(self, field) -> None:
+        super().__init__(field)
+        self.attname = field.attname
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.attname]
+        except KeyError:
+            return super().__get__(instance, cls)
+
+    def __set__(self, instance, value) -> None:
+        data = instance.__dict__
+        current = data.get(self.attname)
+        if (
+            current is not None
+            and not instance._state.adding
+            and not _same_holder(current, value)
+        ):
+            raise HolderChangeError(
+                f"{instance._meta.label} (pk={instance.pk}): holder_id cannot change "
+                "once the row is saved; its values are sealed under that holder's key"
+            )
+        data[self.attname] = value
 
 
 class HolderIdField(models.UUIDField):
     """The key holder whose data key seals the row. Immutable once saved.
 
     It sits on the row itself, so a queryset loads all the keys it needs in one
-    key-store query and opening a value never costs a join.
+    key-store query and opening a value never costs a join. It cannot change after
+    the first save: the row's values are sealed under that holder's key, and
+    destroying that key must erase them (assigning another holder raises
+    HolderChangeError, and so do ``update()`` and ``bulk_update()`` of it).
     """
+
+    descriptor_class = HolderIdAttribute
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("editable", False)
@@ -32,19 +78,37 @@ class HolderIdField(models.UUIDField):
 
 
 def _instances_with_related(objs):
-    """Yield objs and the objects select_related() loaded beside them (each once:
-    related caches can point back, e.g. a credit invoice and the invoice it credits)."""
-    seen: set[int] = set()
+    """Yield objs and the objects select_related() loaded beside them, each once.
+
+    A one-to-one caches each side on the other, so the walk keeps a seen set.
+    """
     stack = list(objs)
+    seen: set[int] = set()
     while stack:
         obj = stack.pop()
         if id(obj) in seen:
             continue
         seen.add(id(obj))
         yield obj
-        cache = getattr(getattr(obj, "_state", None), "fields_cache", None)
+        cache = obj._state.__dict__.get("fields_cache")
         if cache:
             stack.extend(o for o in cache.values() if isinstance(o, models.Model))
+
+
+def _holder_fields(model) -> set[str]:
+    return {
+        name
+        for f in model._meta.concrete_fields
+        if isinstance(f, HolderIdField)
+        for name in (f.name, f.attname)
+    }
+
+
+def _preload_for(objs, *, related: bool) -> None:
+    if related:
+        objs = _instances_with_related(objs)
+    # __dict__, not the attribute: a deferred holder_id must not cost a query here.
+    keyring.preload(obj.__dict__.get("holder_id") for obj in objs)
 
 
 class EncryptedQuerySet(models.QuerySet):
@@ -58,15 +122,59 @@ class EncryptedQuerySet(models.QuerySet):
             and self._result_cache
             and isinstance(self._result_cache[0], models.Model)
         ):
-            keyring.preload(
-                getattr(obj, "holder_id", None)
-                for obj in _instances_with_related(self._result_cache)
+            _preload_for(self._result_cache, related=bool(self.query.select_related))
+
+    def _iterator(self, use_chunked_fetch, chunk_size):
+        rows = super()._iterator(use_chunked_fetch, chunk_size)
+        if not issubclass(self._iterable_class, ModelIterable):
+            yield from rows
+            return
+        if not self.query.select_related and not self.query.combinator:
+            # Load the keys first (one query for the holder ids, one key-store query
+            # per 500 holders) and then stream: holding back a chunk of instances to
+            # read their holder ids costs more, in garbage collection, than a query.
+            holders = self.values_list("holder_id", flat=True)
+            if not self.query.is_sliced:
+                holders = holders.order_by().distinct()
+            keyring.preload(holders)
+            yield from rows
+            return
+        # select_related (the related rows' holders are known only once built), or
+        # a union (no distinct() on it): load the keys chunk by chunk.
+        size = chunk_size or 2000
+        while batch := list(islice(rows, size)):
+            _preload_for(batch, related=True)
+            yield from batch
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        # One key-store query for the existing keys and one transaction for the new.
+        keyring.preload((getattr(o, "holder_id", None) for o in objs), create=True)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        self._refuse_holder_change(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        self._refuse_holder_change(fields)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def _refuse_holder_change(self, names) -> None:
+        if _holder_fields(self.model) & set(names):
+            raise HolderChangeError(
+                f"{self.model._meta.label}: holder_id cannot change once rows are saved"
             )
 
 
 class EncryptedModel(models.Model):
     """Abstract base: UUID primary key (known before the insert, so it can be bound
-    into the associated data) and the holder whose key seals the row."""
+    into the associated data) and the holder whose key seals the row.
+
+    A row of an erased holder (its key destroyed) is read-only: ``save()`` raises
+    ErasedRowError. Deleting it is allowed: it removes ciphertext nobody can open
+    any more, which is where an erasure ends.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     holder_id = HolderIdField()
@@ -77,6 +185,26 @@ class EncryptedModel(models.Model):
         abstract = True
         base_manager_name = "objects"
 
+    def save(self, *args, **kwargs):
+        # Not a hidden effect, a refusal. Issue #3: "such rows are read-only"; it
+        # covers save(update_fields=...) of plain columns too, which seal nothing.
+        if keyring.is_erased(self.holder_id):
+            raise ErasedRowError(
+                f"{self._meta.label} (pk={self.pk}) belongs to an erased holder and is "
+                "read-only"
+            )
+        super().save(*args, **kwargs)
+        state = self._state.__dict__
+        state["db_pk"] = self.pk
+        state.pop("open_pk", None)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Values are opened with the pk they were loaded with (fields.open_value).
+        instance._state.db_pk = instance.__dict__.get(cls._meta.pk.attname)
+        return instance
+
     @classmethod
     def encrypted_fields(cls) -> list[EncryptedFieldMixin]:
         return [
@@ -86,7 +214,7 @@ class EncryptedModel(models.Model):
     @property
     def is_erased(self) -> bool:
         """True when the holder's key was destroyed: the row is read-only."""
-        return any(getattr(self, f.attname) is ERASED for f in self.encrypted_fields())
+        return keyring.is_erased(self.holder_id)
 
     def validate_unique(self, exclude=None) -> None:
         super().validate_unique(exclude=exclude)

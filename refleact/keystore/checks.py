@@ -1,51 +1,91 @@
 """System checks for the keys: refuse to start rather than run with unusable keys.
 
-Tagged "refleact_keys" so WSGI and the Celery worker can run them at start-up
-(``refleact.startup``); ``manage.py check`` and ``runserver`` run them too.
+Tagged "refleact_keys". ``manage.py check``, ``runserver`` and every command that
+runs system checks include them (a registered check runs unless its tags are
+deselected); WSGI, ASGI and the Celery worker run them at start-up through
+``refleact.startup``, since neither runs system checks by itself.
+
+The key-store query must never break ``migrate`` on a fresh database, nor the
+connection it runs on: the table's existence is asked of the catalogue first (no
+failing query), and the query itself runs in a savepoint, so a failure inside a
+PostgreSQL transaction rolls back only the savepoint instead of poisoning the
+transaction ("current transaction is aborted").
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core import checks
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 
 from refleact.localenv import ConfigurationError, decode_key
 
+KEYSTORE = "keystore"
+
 
 @checks.register("refleact_keys")
-def check_keys(app_configs=None, **kwargs):
-    errors = []
-    try:
-        from refleact.crypto import masterkeys
+def check_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from refleact.crypto import masterkeys
 
+    errors: list[checks.CheckMessage] = []
+    try:
         configured = masterkeys.by_id()
     except ConfigurationError as exc:
-        return [checks.Error(str(exc), id="keystore.E001")]
+        errors.append(checks.Error(str(exc), id="keystore.E001"))
+        configured = None
     try:
-        decode_key(settings.BLIND_INDEX_KEY, variable="BLIND_INDEX_KEY")
+        blind_raw = decode_key(settings.BLIND_INDEX_KEY, variable="BLIND_INDEX_KEY")
     except ConfigurationError as exc:
         errors.append(checks.Error(str(exc), id="keystore.E002"))
-
-    from refleact.keystore.models import DataKey
-
-    try:
-        in_use = set(
-            DataKey.objects.using("keystore")
-            .values_list("master_key_id", flat=True)
-            .distinct()
-        )
-    except DatabaseError:
-        # Not migrated yet (a fresh database): `migrate` must still be able to run.
-        connections["keystore"].close()
+    else:
+        if configured and masterkeys.master_key_id(blind_raw) in configured:
+            errors.append(
+                checks.Error(
+                    "BLIND_INDEX_KEY is also one of FIELD_ENCRYPTION_KEYS; the blind "
+                    "index key must be a key of its own.",
+                    id="keystore.E004",
+                )
+            )
+    if configured is None:
         return errors
+
+    in_use, problem = master_key_ids_in_store()
+    if problem is not None:
+        errors.append(problem)
     for key_id in sorted(in_use - set(configured)):
         errors.append(
             checks.Error(
-                f"The key store holds data keys wrapped by master key {key_id}, which is "
-                "not in FIELD_ENCRYPTION_KEYS: their data cannot be opened. Add that "
-                "master key back (see README, key rotation).",
+                f"The key store holds data keys wrapped by master key {key_id}, which "
+                "is not in FIELD_ENCRYPTION_KEYS: their data cannot be opened. Add that "
+                "master key back (see refleact/crypto/README.md, key rotation).",
                 id="keystore.E003",
             )
         )
     return errors
+
+
+def master_key_ids_in_store() -> tuple[set[str], checks.CheckMessage | None]:
+    """Return the master key ids the stored data keys name; empty when not migrated."""
+    from refleact.keystore.models import DataKey
+
+    connection = connections[KEYSTORE]
+    try:
+        with connection.cursor() as cursor:
+            tables = connection.introspection.table_names(cursor)
+        if DataKey._meta.db_table not in tables:
+            return set(), None  # not migrated yet: `migrate` must still run
+        with transaction.atomic(using=KEYSTORE):
+            return (
+                set(
+                    DataKey.objects.using(KEYSTORE)
+                    .values_list("master_key_id", flat=True)
+                    .distinct()
+                ),
+                None,
+            )
+    except DatabaseError as exc:
+        return set(), checks.Warning(
+            f"The key store ({KEYSTORE} database) cannot be read: "
+            f"{type(exc).__name__}. Data keys were not checked against the master keys.",
+            id="keystore.W001",
+        )

@@ -1,7 +1,7 @@
 """The key store: one wrapped data key per key holder, and tombstones of destroyed keys.
 
 It lives in its own database (the ``keystore`` alias). No transaction spans the two
-databases, so the order of writes is the contract (see README.md beside this file):
+databases, so the order of writes is the contract (refleact/crypto/README.md):
 a data key is committed before the data transaction that uses it, and destroyed only
 after the data-side changes have committed.
 """

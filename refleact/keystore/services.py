@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from cryptography.exceptions import InvalidTag
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from refleact.crypto import keyring, masterkeys
@@ -28,31 +32,50 @@ def models_with_holders() -> list:
     ]
 
 
-def keys_rotate(*, batch_size: int = 500, limit: int | None = None) -> int:
-    """Re-wrap data keys under the newest master key; return how many were re-wrapped.
+@dataclass
+class Rotation:
+    rewrapped: int = 0
+    # Keys that would not unwrap (tampered key store): left as they are, by id.
+    failed: list[uuid.UUID] = field(default_factory=list)
 
-    No row of data is rewritten. Each key is updated by a conditional UPDATE that
-    matches only while it is still wrapped as read, so a key destroyed or rotated
-    meanwhile is left alone (``save()`` could bring a destroyed key back). Safe to
-    interrupt and run again: the next run continues with the keys still left.
+
+def keys_rotate(*, batch_size: int = 500, limit: int | None = None) -> Rotation:
+    """Re-wrap data keys under the newest master key.
+
+    No row of data is rewritten: values name their data key, and the data keys do
+    not change, only the master key that wraps them. Each key is updated by a
+    conditional UPDATE that matches only while the row is still wrapped as read,
+    so a key destroyed or rotated meanwhile is left alone (``save()`` could bring a
+    destroyed key back). Batches walk the ids in order and each commits on its own,
+    so the command is safe to interrupt and run again: the next run continues with
+    the keys still left. ``limit`` stops after that many keys.
     """
     newest = masterkeys.newest()
     known = masterkeys.by_id()
-    done = 0
-    while limit is None or done < limit:
-        size = batch_size if limit is None else min(batch_size, limit - done)
-        batch = list(
+    result = Rotation()
+    seen = 0
+    after = None
+    while limit is None or seen < limit:
+        size = batch_size if limit is None else min(batch_size, limit - seen)
+        pending = (
             DataKey.objects.using(KEYSTORE)
             .exclude(master_key_id=newest.id)
             .filter(master_key_id__in=list(known))
-            .order_by("id")[:size]
+            .order_by("id")
         )
+        if after is not None:
+            pending = pending.filter(id__gt=after)
+        batch = list(pending[:size])
         if not batch:
             break
         with transaction.atomic(using=KEYSTORE):
             for row in batch:
-                raw = known[row.master_key_id].unwrap(bytes(row.wrapped), row.id)
-                done += (
+                try:
+                    raw = known[row.master_key_id].unwrap(bytes(row.wrapped), row.id)
+                except InvalidTag:
+                    result.failed.append(row.id)
+                    continue
+                result.rewrapped += (
                     DataKey.objects.using(KEYSTORE)
                     .filter(id=row.id, master_key_id=row.master_key_id)
                     .update(
@@ -60,8 +83,16 @@ def keys_rotate(*, batch_size: int = 500, limit: int | None = None) -> int:
                         wrapped=newest.wrap(raw, row.id, os.urandom(12)),
                     )
                 )
+        seen += len(batch)
+        after = batch[-1].id
     keyring.clear_cache()
-    return done
+    return result
+
+
+def keys_left_to_rotate() -> int:
+    """Count data keys not yet wrapped by the newest master key."""
+    newest = masterkeys.newest()
+    return DataKey.objects.using(KEYSTORE).exclude(master_key_id=newest.id).count()
 
 
 def holder_ids_in_use() -> set:
@@ -71,12 +102,21 @@ def holder_ids_in_use() -> set:
     return used
 
 
+def _holder_in_use(holder_id) -> bool:
+    return any(
+        model._base_manager.filter(holder_id=holder_id).exists()
+        for model in models_with_holders()
+    )
+
+
 def orphan_keys_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
     """Destroy data keys older than min_age whose holder has no row left.
 
     Keys are committed before the data that uses them, so a rolled-back data
     transaction leaves a key nothing uses. The age margin keeps a key whose data
-    transaction is still running. Idempotent: a second run finds no orphan.
+    transaction is still running; each orphan is checked once more right before
+    it is destroyed. The practice key is never swept. Idempotent: a second run
+    finds no orphan. Return how many keys were destroyed.
     """
     cutoff = timezone.now() - min_age
     candidates = set(
@@ -89,51 +129,62 @@ def orphan_keys_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
     return sum(
         keyring.destroy(h, reason=Tombstone.Reason.ORPHAN)
         for h in sorted(orphans, key=str)
+        if not _holder_in_use(h)
     )
 
 
 @dataclass
 class EncryptionStatus:
+    # master key id -> data keys it wraps, for configured master keys, newest first
     keys_per_master: dict = field(default_factory=dict)
+    # the same for master key ids the configuration lacks
     unknown_masters: dict = field(default_factory=dict)
     tombstones: int = 0
-    failures: dict = field(default_factory=dict)
     values_checked: int = 0
+    # "app.Model.field" -> count of values that fail to open
+    failures: Counter = field(default_factory=Counter)
+    # "app.Model.field" -> count of values of erased holders
+    erased: Counter = field(default_factory=Counter)
 
 
 def encryption_status(*, verify: bool = True) -> EncryptionStatus:
-    """Count keys per master key, tombstones, and values that fail to open."""
-    from django.db.models import Count
+    """Count keys per master key, tombstones, and values that fail to open.
 
+    Never returns or logs a value: only counts per model field.
+    """
     from refleact.crypto.errors import DecryptionError
-    from refleact.crypto.fields import EncryptedFieldMixin
+    from refleact.crypto.fields import ERASED, EncryptedFieldMixin
 
     status = EncryptionStatus()
     configured = [k.id for k in masterkeys.master_keys()]
     counts = dict(
         DataKey.objects.using(KEYSTORE)
-        .values_list("master_key_id")
+        .values("master_key_id")
         .annotate(n=Count("id"))
         .values_list("master_key_id", "n")
     )
     status.keys_per_master = {k: counts.pop(k, 0) for k in configured}
     status.unknown_masters = counts
     status.tombstones = Tombstone.objects.using(KEYSTORE).count()
-    if verify:
-        for model in models_with_holders():
-            fields = [
-                f
-                for f in model._meta.concrete_fields
-                if isinstance(f, EncryptedFieldMixin)
-            ]
-            if not fields:
-                continue
-            for obj in model._base_manager.all().iterator(chunk_size=500):
-                for f in fields:
-                    status.values_checked += 1
-                    try:
-                        getattr(obj, f.attname)
-                    except DecryptionError:
-                        place = f"{model._meta.label}.{f.name}"
-                        status.failures[place] = status.failures.get(place, 0) + 1
+    if not verify:
+        return status
+    for model in models_with_holders():
+        fields = [
+            f for f in model._meta.concrete_fields if isinstance(f, EncryptedFieldMixin)
+        ]
+        if not fields:
+            continue
+        for obj in model._base_manager.only(
+            "pk", "holder_id", *(f.attname for f in fields)
+        ).iterator(chunk_size=500):
+            for f in fields:
+                status.values_checked += 1
+                place = f"{model._meta.label}.{f.name}"
+                try:
+                    value = getattr(obj, f.attname)
+                except DecryptionError:
+                    status.failures[place] += 1
+                    continue
+                if value is ERASED:
+                    status.erased[place] += 1
     return status

@@ -1,0 +1,63 @@
+"""Helpers for the encryption layer's tests (test-only models in crypto.testapp)."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import itertools
+
+import pytest
+
+from refleact.crypto.testapp.models import Note, Person
+
+_numbers = itertools.count(1)
+
+
+def make_person(**fields) -> Person:
+    """Create a person with a key of their own (a holder per person)."""
+    n = next(_numbers)
+    values = {
+        "first_name": f"Anouk{n}",
+        "last_name": f"Verbeek{n}",
+        "email": f"anouk{n}@voorbeeld.nl",
+        "born": datetime.date(1980, 1, 1) + datetime.timedelta(days=n),
+    }
+    values.update(fields)
+    return Person.objects.create(**values)
+
+
+def make_note(person: Person, **fields) -> Note:
+    values = {"title": "Intake", "body": "Leervraag", "extra": {"a": 1}}
+    values.update(fields)
+    return Note.objects.create(person=person, holder_id=person.holder_id, **values)
+
+
+def stored(model, pk, field: str) -> str:
+    """Return the stored text of one value, as values_list gives it (a Sealed)."""
+    return model.objects.values_list(field, flat=True).get(pk=pk).token
+
+
+def flip(token: str, position: int) -> str:
+    """Return the token with one byte of the decoded value flipped."""
+    raw = bytearray(base64.urlsafe_b64decode(token))
+    raw[position] ^= 0x01
+    return base64.urlsafe_b64encode(bytes(raw)).decode("ascii")
+
+
+@pytest.fixture
+def key_clock(monkeypatch):
+    """Control the key cache's clock (time-machine does not move time.monotonic)."""
+    from refleact.crypto import keyring
+
+    class Clock:
+        now = 1_000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+        def advance(self, seconds: float) -> None:
+            self.now += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(keyring, "clock", clock)
+    return clock
