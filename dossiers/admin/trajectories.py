@@ -1,0 +1,344 @@
+"""Trajectory pages: the trajectory with its dossier, appointments and evaluations inline."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from clients import selectors as client_selectors
+from clients.admin import blind_search
+from dossiers import selectors, services
+from dossiers.admin.common import (
+    CoachFilter,
+    JitsiLinkWidget,
+    attachment_link,
+    errors_to_messages,
+)
+from dossiers.models import (
+    Appointment,
+    DossierEntry,
+    Evaluation,
+    Invoice,
+    StatusChange,
+    Trajectory,
+)
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record
+from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
+
+# -- inlines on the trajectory page ------------------------------------------------
+
+
+class DossierEntryInline(PracticeInline):
+    model = DossierEntry
+    fields = (
+        "kind",
+        "title",
+        "body",
+        "attachment",
+        "download",
+        "written_by",
+        "created_at",
+    )
+    readonly_fields = ("download", "written_by", "created_at")
+
+    @admin.display(description=_("author"))
+    def written_by(self, obj):
+        return str(obj.author or "—") if obj and obj.pk else "—"
+
+    def created_at(self, obj):
+        return obj.created_at if obj and obj.pk else "—"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description=_("download"))
+    def download(self, obj):
+        return attachment_link(obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["body"] = forms.Textarea(
+            attrs={"rows": 4, "cols": 50}
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        coaching = obj is None or obj.kind == Trajectory.Kind.COACHING
+        return coaching and super().has_add_permission(request, obj)
+
+
+class AppointmentInline(PracticeInline):
+    model = Appointment
+    fields = ("starts_at", "duration_minutes", "place", "video_link", "note")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update(
+            {
+                "video_link": JitsiLinkWidget(attrs={"size": 50}),
+                "note": forms.Textarea(attrs={"rows": 2, "cols": 30}),
+            }
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+
+class EvaluationInline(PracticeInline):
+    model = Evaluation
+    fields = ("moment", "questions", "answers", "requested_at", "submitted_at")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {}).update(
+            {
+                "questions": forms.Textarea(attrs={"rows": 3, "cols": 30}),
+                "answers": forms.Textarea(attrs={"rows": 3, "cols": 30}),
+            }
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        # Evaluations are asked during and after: also once the trajectory closed.
+        return self._may_use(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_use(request)
+
+
+class StatusChangeInline(PracticeInline):
+    model = StatusChange
+    show_change_link = False
+    fields = ("status", "changed_at", "by")
+    readonly_fields = fields
+
+    @admin.display(description=_("by"))
+    def by(self, obj):
+        return str(obj.changed_by or "—")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("status history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceInline(PracticeInline):
+    model = Invoice
+    show_change_link = False
+    fields = ("link", "status", "issue_date", "paid_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("invoice"))
+    def link(self, obj):
+        url = reverse("admin:dossiers_invoice_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, str(obj))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# -- trajectories ---------------------------------------------------------------
+
+
+class TrajectoryForm(forms.ModelForm):
+    class Meta:
+        model = Trajectory
+        fields = (
+            "kind",
+            "client",
+            "organisation",
+            "participants",
+            "coach",
+            "learning_question",
+            "status",
+            "start_date",
+            "end_date",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            # Closing goes through the close action, which asks about retention.
+            self.fields["status"].choices = [
+                c
+                for c in self.fields["status"].choices
+                if c[0] != Trajectory.Status.CLOSED
+            ]
+
+
+class CloseForm(forms.Form):
+    retention = forms.ChoiceField(
+        label=_("What happens to the personal data at closing?"),
+        choices=Trajectory.Retention.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(PracticeModelAdmin):
+    selector = staticmethod(selectors.trajectories_for_user)
+    form = TrajectoryForm
+    list_display = (
+        "__str__",
+        "kind",
+        "coach",
+        "status",
+        "status_changed_at",
+        "last_activity_at",
+    )
+    list_filter = ("status", "kind", CoachFilter)
+    list_select_related = ("client", "organisation", "coach")
+    search_fields = ("client__name_index",)
+    search_help_text = _("Search by the client's e-mail address or names.")
+    ordering = ("-last_activity_at",)
+    sortable_by = ("kind", "status", "status_changed_at", "last_activity_at")
+    autocomplete_fields = ("client", "organisation")
+    filter_horizontal = ("participants",)
+    inlines = (
+        DossierEntryInline,
+        AppointmentInline,
+        EvaluationInline,
+        InvoiceInline,
+        StatusChangeInline,
+    )
+    actions = ("close_trajectories",)
+    readonly_fields = ("retention", "closed_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        clients = blind_search(
+            client_selectors.clients_for_user(user=request.user),
+            term,
+            email_index="email_index",
+            name_index="name_index",
+        )
+        return queryset.filter(client__in=clients.values("pk")), False
+
+    def get_fieldsets(self, request, obj=None):
+        main = [
+            "kind",
+            "client",
+            "coach",
+            "learning_question",
+            "status",
+            "start_date",
+            "end_date",
+        ]
+        if obj is not None and obj.is_closed:
+            main += ["retention", "closed_at"]
+        return [
+            (None, {"fields": main}),
+            (
+                _("Training for an organisation"),
+                {"fields": ["organisation", "participants"], "classes": ["collapse"]},
+            ),
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_closed:
+            return False  # a closed trajectory is read-only; its retention is recorded
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "client":
+            kwargs["queryset"] = client_selectors.clients_for_user(user=request.user)
+        elif db_field.name == "organisation":
+            kwargs["queryset"] = client_selectors.organisations_for_user(
+                user=request.user
+            )
+        elif db_field.name == "coach":
+            kwargs["queryset"] = client_selectors.coaches_for_user(user=request.user)
+            kwargs.setdefault(
+                "initial", request.user.pk if request.user.is_coach else None
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "participants":
+            kwargs["queryset"] = client_selectors.clients_for_user(user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.trajectory_save(actor=request.user, trajectory=obj, request=request)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.trajectory_child_delete(
+                actor=request.user, obj=obj, request=request
+            )
+        for obj in instances:
+            if isinstance(obj, DossierEntry):
+                services.dossier_entry_save(
+                    actor=request.user, entry=obj, request=request
+                )
+            elif isinstance(obj, Appointment):
+                services.appointment_save(
+                    actor=request.user, appointment=obj, request=request
+                )
+            elif isinstance(obj, Evaluation):
+                services.evaluation_save(
+                    actor=request.user, evaluation=obj, request=request
+                )
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit_record(request=request, action=AuditEvent.Action.DELETE, obj=obj)
+            obj.delete()
+
+    @admin.action(description=_("Close the selected trajectories"))
+    def close_trajectories(self, request, queryset):
+        open_ones = queryset.exclude(status=Trajectory.Status.CLOSED)
+        form = CloseForm(request.POST if "retention" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            closed = 0
+            for trajectory in open_ones:
+                try:
+                    services.trajectory_close(
+                        actor=request.user,
+                        trajectory=trajectory,
+                        retention=form.cleaned_data["retention"],
+                        request=request,
+                    )
+                    closed += 1
+                except ValidationError as exc:
+                    errors_to_messages(request, exc)
+            messages.success(
+                request, _("%(count)d trajectories were closed.") % {"count": closed}
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Close trajectories"),
+            "opts": self.opts,
+            "form": form,
+            "trajectories": open_ones,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/dossiers/trajectory/close.html", context
+        )
