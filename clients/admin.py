@@ -21,18 +21,20 @@ from refleact.practiceadmin import PracticeModelAdmin
 
 
 class CoachFilter(admin.SimpleListFilter):
+    """Filter a list by coach; ``lookup`` names the path from the row to the coach."""
+
     title = _("coach")
     parameter_name = "coach"
+    lookup = "coaches__pk"
 
     def lookups(self, request, model_admin):
         return [
-            (str(u.pk), u.username)
-            for u in selectors.coaches_for_user(user=request.user)
+            (str(u.pk), str(u)) for u in selectors.coaches_for_user(user=request.user)
         ]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(coaches__pk=self.value())
+            return queryset.filter(**{self.lookup: self.value()})
         return queryset
 
 

@@ -186,7 +186,9 @@ def test_flash_message_cookie_does_not_carry_the_name_readably(coach_http):
     assert response.status_code == 302
     cookie = response.cookies["messages"].value
     readable = [cookie.encode()]
-    for part in cookie.split(":"):  # Django's signed format is value:timestamp:signature
+    for part in cookie.split(
+        ":"
+    ):  # Django's signed format is value:timestamp:signature
         raw = base64.urlsafe_b64decode(part.lstrip(".") + "=" * (-len(part) % 4))
         readable.append(raw)
         try:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
-from clients import selectors as client_selectors
+from clients.admin import CoachFilter as ClientCoachFilter
 from dossiers.models import (
     DossierEntry,
 )
@@ -22,20 +21,8 @@ def errors_to_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-class CoachFilter(admin.SimpleListFilter):
-    title = _("coach")
-    parameter_name = "coach"
-
-    def lookups(self, request, model_admin):
-        return [
-            (str(u.pk), u.username)
-            for u in client_selectors.coaches_for_user(user=request.user)
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(coach__pk=self.value())
-        return queryset
+class CoachFilter(ClientCoachFilter):
+    lookup = "coach__pk"
 
 
 class JitsiLinkWidget(forms.TextInput):

@@ -189,3 +189,16 @@ def test_erased_client_reads_as_erased_and_is_read_only(coach, coach_http):
         },
     )
     assert refused.status_code == 403
+
+
+def test_owner_filters_clients_and_trajectories_by_coach(owner_http, coach, outsider):
+    mine = TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach)
+    TrajectoryFactory(client=ClientFactory(coaches=[outsider]), coach=outsider)
+    trajectories = owner_http.get(
+        reverse("admin:dossiers_trajectory_changelist"), {"coach": str(coach.pk)}
+    )
+    assert list(trajectories.context["cl"].result_list) == [mine]
+    clients = owner_http.get(
+        reverse("admin:clients_client_changelist"), {"coach": str(coach.pk)}
+    )
+    assert list(clients.context["cl"].result_list) == [mine.client]
