@@ -29,7 +29,7 @@ from dossiers.models import (
     Trajectory,
 )
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record
+from refleact.audit.services import audit_record, audit_record_many
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 # -- inlines on the trajectory page ------------------------------------------------
@@ -280,6 +280,18 @@ class TrajectoryAdmin(PracticeModelAdmin):
         if db_field.name == "participants":
             kwargs["queryset"] = client_selectors.clients_for_user(user=request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and original is not None:
+            # The page shows the whole dossier: every entry on it counts as read.
+            audit_record_many(
+                request=request,
+                action=AuditEvent.Action.VIEW,
+                objs=original.entries.all(),
+            )
+        return response
 
     def save_model(self, request, obj, form, change):
         services.trajectory_save(actor=request.user, trajectory=obj, request=request)

@@ -286,3 +286,19 @@ def test_erased_entry_shows_no_attachment_and_downloads_nothing(coach, coach_htt
     assert listing.status_code == 200
     url = reverse("admin:dossiers_dossierentry_attachment", args=[entry.pk])
     assert coach_http.get(url).status_code == 404
+
+
+def test_reading_the_dossier_logs_each_entry_shown(coach, coach_http):
+    trajectory = TrajectoryFactory(client=ClientFactory(coaches=[coach]), coach=coach)
+    entries = [DossierEntryFactory(trajectory=trajectory) for _ in range(3)]
+    url = reverse("admin:dossiers_trajectory_change", args=[trajectory.pk])
+    assert coach_http.get(url).status_code == 200
+    viewed = set(
+        AuditEvent.objects.filter(
+            action="view", model="dossiers.dossierentry"
+        ).values_list("object_id", flat=True)
+    )
+    assert viewed == {str(e.pk) for e in entries}
+    assert AuditEvent.objects.filter(
+        action="view", model="dossiers.trajectory", object_id=str(trajectory.pk)
+    ).exists()
