@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clients import selectors, services
 from clients.models import Client, Organisation
@@ -209,7 +210,13 @@ class ClientAdmin(PracticeModelAdmin):
                 request=request,
             )
             messages.success(
-                request, _("%(count)d clients were handed over.") % {"count": moved}
+                request,
+                ngettext(
+                    "%(count)d client was handed over.",
+                    "%(count)d clients were handed over.",
+                    moved,
+                )
+                % {"count": moved},
             )
             return redirect("admin:clients_client_changelist")
         context = {

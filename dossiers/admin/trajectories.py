@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clients import selectors as client_selectors
 from clients.admin import blind_search
@@ -340,7 +341,13 @@ class TrajectoryAdmin(PracticeModelAdmin):
                 except ValidationError as exc:
                     errors_to_messages(request, exc)
             messages.success(
-                request, _("%(count)d trajectories were closed.") % {"count": closed}
+                request,
+                ngettext(
+                    "%(count)d trajectory was closed.",
+                    "%(count)d trajectories were closed.",
+                    closed,
+                )
+                % {"count": closed},
             )
             return None
         context = {

@@ -179,7 +179,7 @@ class InvoiceLine(EncryptedModel):
     vat_rate = models.CharField(
         _("VAT"), max_length=2, choices=VatRate.choices, default=VatRate.HIGH
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("line"), default=0)
 
     class Meta:
         verbose_name = _("invoice line")

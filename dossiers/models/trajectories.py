@@ -136,10 +136,16 @@ class StatusChange(models.Model):
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="status_changes"
     )
-    status = models.CharField(max_length=16, choices=Trajectory.Status.choices)
-    changed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Trajectory.Status.choices
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
