@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -35,7 +37,11 @@ class CoachFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{self.lookup: self.value()})
+            try:
+                coach_id = uuid.UUID(self.value())
+            except ValueError:
+                return queryset.none()  # a hand-made URL: nothing matches, no 500
+            return queryset.filter(**{self.lookup: coach_id})
         return queryset
 
 
@@ -277,5 +283,10 @@ class OrganisationAdmin(PracticeModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.organisation_save(
+            actor=request.user, organisation=obj, request=request
+        )
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(
             actor=request.user, organisation=obj, request=request
         )

@@ -68,6 +68,15 @@ def organisation_save(
 
 
 @transaction.atomic
+def organisation_delete(*, actor, organisation: Organisation, request=None) -> None:
+    """Delete an organisation (PROTECT keeps one with clients or trajectories)."""
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=organisation
+    )
+    organisation.delete()
+
+
+@transaction.atomic
 def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
     """Hand a departing coach's clients and open trajectories to another coach.
 
@@ -84,10 +93,16 @@ def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
         ignore_conflicts=True,
     )
     through.objects.filter(user=from_coach).delete()
-    Trajectory.objects.filter(coach=from_coach).exclude(
-        status=Trajectory.Status.CLOSED
-    ).update(coach=to_coach)
+    moving = list(
+        Trajectory.objects.filter(coach=from_coach).exclude(
+            status=Trajectory.Status.CLOSED
+        )
+    )
+    Trajectory.objects.filter(pk__in=[t.pk for t in moving]).update(coach=to_coach)
     audit_record_many(
-        request=request, actor=actor, action=AuditEvent.Action.CHANGE, objs=clients
+        request=request,
+        actor=actor,
+        action=AuditEvent.Action.CHANGE,
+        objs=[*clients, *moving],
     )
     return len(clients)

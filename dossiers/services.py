@@ -56,11 +56,18 @@ def trajectory_save(*, actor, trajectory: Trajectory, request=None) -> Trajector
         trajectory.holder_id = owner.holder_id
         previous_status = None
     else:
-        previous_status = (
+        previous_status, client_id, organisation_id = (
             Trajectory.objects.filter(pk=trajectory.pk)
-            .values_list("status", flat=True)
-            .first()
+            .values_list("status", "client_id", "organisation_id")
+            .get()
         )
+        if (client_id, organisation_id) != (
+            trajectory.client_id,
+            trajectory.organisation_id,
+        ):
+            # Its rows are sealed with the first owner's key: a new owner would
+            # escape crypto-shredding of theirs, and the old one's would miss these.
+            raise ValidationError(_("The client of a trajectory cannot be changed."))
         if previous_status == Trajectory.Status.CLOSED:
             raise ValidationError(_("A closed trajectory cannot be changed."))
     if (
@@ -127,6 +134,25 @@ def trajectory_close(
         request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=trajectory
     )
     return trajectory
+
+
+@transaction.atomic
+def trajectory_delete(*, actor, trajectory: Trajectory, request=None) -> None:
+    """Delete a trajectory with everything in it, each deletion in the access log."""
+    from refleact.audit.services import audit_record_many
+    from refleact.crypto.files import SealedFile, delete_stored
+
+    entries = list(trajectory.entries.all())
+    children = [*entries, *trajectory.appointments.all(), *trajectory.evaluations.all()]
+    audit_record_many(
+        request=request, actor=actor, action=AuditEvent.Action.DELETE, objs=children
+    )
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=trajectory
+    )
+    files = [e.attachment for e in entries if isinstance(e.attachment, SealedFile)]
+    trajectory.delete()
+    transaction.on_commit(lambda: [delete_stored(f) for f in files])
 
 
 def _ensure_open(trajectory: Trajectory) -> None:

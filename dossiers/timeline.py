@@ -36,9 +36,11 @@ def client_timeline(*, client, limit: int = 30) -> list[TimelineEvent]:
                 },
             )
         )
-    for entry in DossierEntry.objects.filter(trajectory__client=client).order_by(
-        "-created_at"
-    )[:limit]:
+    for entry in (
+        DossierEntry.objects.filter(trajectory__client=client)
+        .only("id", "holder_id", "kind", "created_at")
+        .order_by("-created_at")[:limit]
+    ):
         events.append(
             TimelineEvent(
                 entry.created_at,

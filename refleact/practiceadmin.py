@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import Http404
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record, audit_record_many
@@ -45,7 +47,39 @@ def _ids_only(message):
     return cleaned
 
 
-class PracticeModelAdmin(admin.ModelAdmin):
+class IdOnlyAdminLogMixin:
+    """Make Django's admin log store "<model> <pk>", never an object's name."""
+
+    def log_addition(self, request, obj, message):
+        return super().log_addition(request, _Reference(obj), _ids_only(message))
+
+    def log_change(self, request, obj, message):
+        return super().log_change(request, _Reference(obj), _ids_only(message))
+
+    def log_deletions(self, request, queryset):
+        return super().log_deletions(request, [_Reference(obj) for obj in queryset])
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Autocomplete that ignores a submitted value that is not a valid key.
+
+    Django's widget looks the submitted value up to redraw an invalid form; a
+    malformed UUID there would be a 500 instead of the form's own error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        field = self.field.remote_field.model._meta.pk
+        valid = []
+        for item in value:
+            try:
+                field.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class PracticeModelAdmin(IdOnlyAdminLogMixin, admin.ModelAdmin):
     """Admin for models that hold client data. Subclasses set ``selector``."""
 
     # A function (*, user) -> QuerySet carrying the access rule.
@@ -79,6 +113,25 @@ class PracticeModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._may_use(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # A service refused the change after the form passed (a rule that needs
+            # the database, or a race): the transaction rolled back; say why.
+            for message in exc.messages:
+                messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -115,16 +168,6 @@ class PracticeModelAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
-
-    # -- Django's admin log: ids only ------------------------------------------
-    def log_addition(self, request, obj, message):
-        return super().log_addition(request, _Reference(obj), _ids_only(message))
-
-    def log_change(self, request, obj, message):
-        return super().log_change(request, _Reference(obj), _ids_only(message))
-
-    def log_deletions(self, request, queryset):
-        return super().log_deletions(request, [_Reference(obj) for obj in queryset])
 
 
 class PracticeInline(admin.TabularInline):

@@ -191,6 +191,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 
 # Uploads are sealed as they stream in; no plaintext temporary file is written.
 FILE_UPLOAD_HANDLERS = ["refleact.crypto.files.SealingUploadHandler"]
+# The largest attachment accepted; a larger one is dropped while it streams in.
+SEALED_UPLOAD_MAX_BYTES = env.int("SEALED_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Admin flash messages name objects: keep them in an encrypted browser cookie,

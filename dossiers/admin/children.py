@@ -35,9 +35,12 @@ class TrajectoryChildAdmin(PracticeModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "trajectory":
-            kwargs["queryset"] = selectors.trajectories_for_user(
-                user=request.user
-            ).exclude(status=Trajectory.Status.CLOSED)
+            queryset = selectors.trajectories_for_user(user=request.user).exclude(
+                status=Trajectory.Status.CLOSED
+            )
+            if self.model is DossierEntry:
+                queryset = queryset.filter(kind=Trajectory.Kind.COACHING)
+            kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,7 +29,7 @@ from dossiers.models import (
     Trajectory,
 )
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record, audit_record_many
+from refleact.audit.services import audit_record_many
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 # -- inlines on the trajectory page ------------------------------------------------
@@ -187,6 +186,19 @@ class TrajectoryForm(forms.ModelForm):
                 if c[0] != Trajectory.Status.CLOSED
             ]
 
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        instance = self.instance
+        if (
+            instance.pk
+            and kind != Trajectory.Kind.COACHING
+            and instance.entries.exists()
+        ):
+            raise forms.ValidationError(
+                _("This trajectory has dossier entries, which belong to coaching.")
+            )
+        return kind
+
 
 class CloseForm(forms.Form):
     retention = forms.ChoiceField(
@@ -258,6 +270,14 @@ class TrajectoryAdmin(PracticeModelAdmin):
             ),
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Its rows are sealed with this client's (or organisation's) key: the
+            # owner of a trajectory never changes, or shredding would miss data.
+            fields += ["client", "organisation"]
+        return fields
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_closed:
             return False  # a closed trajectory is read-only; its retention is recorded
@@ -297,6 +317,19 @@ class TrajectoryAdmin(PracticeModelAdmin):
     def save_model(self, request, obj, form, change):
         services.trajectory_save(actor=request.user, trajectory=obj, request=request)
 
+    def save_related(self, request, form, formsets, change):
+        # The participants field offers only clients this user may see; keep the
+        # participants someone else added that this user cannot see.
+        hidden = []
+        if change and "participants" in form.cleaned_data:
+            visible = client_selectors.clients_for_user(user=request.user)
+            hidden = list(
+                form.instance.participants.exclude(pk__in=visible.values("pk"))
+            )
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            form.instance.participants.add(*hidden)
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
@@ -319,9 +352,7 @@ class TrajectoryAdmin(PracticeModelAdmin):
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        with transaction.atomic():
-            audit_record(request=request, action=AuditEvent.Action.DELETE, obj=obj)
-            obj.delete()
+        services.trajectory_delete(actor=request.user, trajectory=obj, request=request)
 
     @admin.action(description=_("Close the selected trajectories"))
     def close_trajectories(self, request, queryset):

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from refleact.accounts.models import User
+from refleact.practiceadmin import IdOnlyAdminLogMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(IdOnlyAdminLogMixin, DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "is_staff", "is_active")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     # Names and e-mail are sealed: the database cannot search them, only the handle.

@@ -1,5 +1,7 @@
 """The access log in the admin: read-only, for the practice owner only."""
 
+import uuid
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,10 @@ class HolderFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value:
-            return queryset.filter(holder_id=value)
+            try:
+                return queryset.filter(holder_id=uuid.UUID(value))
+            except ValueError:
+                return queryset.none()  # a hand-made URL: nothing matches, no 500
         return queryset
 
 

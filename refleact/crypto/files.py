@@ -35,7 +35,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
@@ -267,10 +267,21 @@ class SealingUploadHandler(FileUploadHandler):
 
     def new_file(self, *args, **kwargs) -> None:
         super().new_file(*args, **kwargs)
+        # Only people who are logged in may store files: an anonymous POST (the
+        # login form, say) must not be able to fill the disk with sealed files.
+        # Without a request (sealing in code) there is nobody to check.
+        user = getattr(self.request, "user", None)
+        if self.request is not None and not getattr(user, "is_authenticated", False):
+            raise SkipFile
         self.writer = SealingWriter()
 
     def receive_data_chunk(self, raw_data: bytes, start: int):
         self.writer.write(raw_data)
+        if self.writer.size > settings.SEALED_UPLOAD_MAX_BYTES:
+            # Too large: drop what was written; the form reports a missing file.
+            self.writer.abort()
+            del self.writer
+            raise SkipFile
         return None
 
     def file_complete(self, file_size: int):

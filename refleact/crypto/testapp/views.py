@@ -28,7 +28,7 @@ def note_upload(request, person_pk):
     note.person = person
     note.holder_id = person.holder_id
     note.save()
-    kind = type(request.FILES["attachment"]).__name__
+    kind = type(request.FILES.get("attachment")).__name__
     return JsonResponse({"note": str(note.pk), "upload": kind})
 
 

@@ -207,7 +207,8 @@ def test_an_interrupted_upload_leaves_no_file():
 
 @pytest.mark.urls("refleact.crypto.testapp.urls")
 @pytest.mark.django_db(databases="__all__")
-def test_an_upload_through_a_form_is_sealed_and_downloads_as_sent(client):
+def test_an_upload_through_a_form_is_sealed_and_downloads_as_sent(client, coach):
+    client.force_login(coach)
     person = make_person()
     content = b"%PDF-1.4 verslag van het intakegesprek\n" * 2000
 
@@ -266,3 +267,31 @@ def test_an_uploaded_content_type_only_shows_inline_when_harmless():
     assert file_response(pdf, as_attachment=False)["Content-Disposition"].startswith(
         "inline;"
     )
+
+
+@pytest.mark.urls("refleact.crypto.testapp.urls")
+@pytest.mark.django_db(databases="__all__")
+def test_an_anonymous_upload_stores_nothing(client):
+    person = make_person()
+    response = client.post(
+        reverse("note_upload", args=[person.pk]),
+        {"title": "X", "attachment": SimpleUploadedFile("a.pdf", b"data" * 1000)},
+    )
+    assert response.json()["upload"] == "NoneType"  # the file was skipped
+    assert Note.objects.get().attachment is None
+    assert not _sealed_dir().exists() or list(_sealed_dir().iterdir()) == []
+
+
+@pytest.mark.urls("refleact.crypto.testapp.urls")
+@pytest.mark.django_db(databases="__all__")
+def test_an_oversized_upload_is_dropped_while_it_streams_in(client, coach, settings):
+    settings.SEALED_UPLOAD_MAX_BYTES = 3 * CHUNK
+    client.force_login(coach)
+    person = make_person()
+    response = client.post(
+        reverse("note_upload", args=[person.pk]),
+        {"title": "X", "attachment": SimpleUploadedFile("big.pdf", b"x" * (5 * CHUNK))},
+    )
+    assert response.json()["upload"] == "NoneType"  # the file was dropped
+    assert Note.objects.get().attachment is None
+    assert not _sealed_dir().exists() or list(_sealed_dir().iterdir()) == []
