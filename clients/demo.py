@@ -11,6 +11,7 @@ import unicodedata
 from typing import TextIO
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from faker import Faker
 
 from clients import services
@@ -110,5 +111,6 @@ def build(*, stdout: TextIO) -> None:
             )
             created += 1
     stdout.write(
-        f"Demo clients: {created} created, {CLIENT_COUNT - created} already there.\n"
+        _("Demo clients: %(created)d created, %(existing)d already there.\n")
+        % {"created": created, "existing": CLIENT_COUNT - created}
     )

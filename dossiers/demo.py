@@ -15,6 +15,7 @@ from typing import TextIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.demo import SEED, demo_people
 from clients.models import Client
@@ -106,7 +107,7 @@ def build(*, stdout: TextIO) -> None:
                 client=client, coach=coach, kind=kind, status=status, rng=rng, now=now
             )
         made += 1
-    stdout.write(f"Demo trajectories: {made} created.\n")
+    stdout.write(_("Demo trajectories: %(made)d created.\n") % {"made": made})
 
 
 def _trajectory_build(*, client, coach, kind, status, rng, now) -> None:
