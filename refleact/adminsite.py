@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditedAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete answers name clients: log which rows it showed, like a list page."""
+
+    def get_context_data(self, **kwargs):
+        from refleact.audit.models import AuditEvent
+        from refleact.audit.services import audit_record_many
+
+        context = super().get_context_data(**kwargs)
+        shown = [o for o in context["object_list"] if getattr(o, "holder_id", None)]
+        audit_record_many(
+            request=self.request, action=AuditEvent.Action.LIST, objs=shown
+        )
+        return context
 
 
 class RefleactAdminSite(admin.AdminSite):
@@ -22,6 +38,9 @@ class RefleactAdminSite(admin.AdminSite):
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
             *super().get_urls(),
         ]
+
+    def autocomplete_view(self, request):
+        return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def dashboard_view(self, request):
         from django.http import HttpResponseNotAllowed

@@ -157,3 +157,19 @@ def test_the_service_refuses_a_new_owner_too(coach):
     trajectory.client = second
     with pytest.raises(ValidationError):
         services.trajectory_save(actor=coach, trajectory=trajectory)
+
+
+def test_autocomplete_results_are_logged_as_listed(coach, coach_http):
+    shown = ClientFactory(first_name="Anouk", coaches=[coach])
+    response = coach_http.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "dossiers",
+            "model_name": "trajectory",
+            "field_name": "client",
+            "term": "anouk",
+        },
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(shown.pk)]
+    listed = AuditEvent.objects.filter(action="list", model="clients.client")
+    assert [e.object_id for e in listed] == [str(shown.pk)]
