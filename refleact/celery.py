@@ -33,6 +33,10 @@ app.conf.update(
             "task": "accounts.login_records_purge",
             "schedule": crontab(minute=17, hour=3),
         },
+        "orphan-files-sweep": {
+            "task": "keystore.orphan_files_sweep",
+            "schedule": crontab(minute=23, hour=4),
+        },
         "orphan-keys-sweep": {
             "task": "keystore.orphan_keys_sweep",
             "schedule": crontab(minute=47, hour="*/6"),

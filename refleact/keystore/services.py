@@ -133,6 +133,49 @@ def orphan_keys_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
     )
 
 
+def orphan_files_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
+    """Delete stored attachment files that no row refers to; return how many.
+
+    Uploads of a request that saved nothing, and attachments replaced or cleared,
+    leave ciphertext whose file key no current row holds. Rows are read first,
+    then files older than min_age are compared, so an upload being saved right
+    now is never taken. When any file field fails to open, nothing is deleted:
+    an unreadable reference must not cost a file. Idempotent.
+    """
+    from refleact.crypto.errors import DecryptionError
+    from refleact.crypto.filefield import EncryptedFileField
+    from refleact.crypto.files import SealedFile, storage_dir
+
+    referenced: set[str] = set()
+    for model in models_with_holders():
+        names = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, EncryptedFileField)
+        ]
+        if not names:
+            continue
+        for obj in model._base_manager.iterator(chunk_size=500):
+            for name in names:
+                try:
+                    value = getattr(obj, name)
+                except DecryptionError:
+                    return 0
+                if isinstance(value, SealedFile):
+                    referenced.add(value.name)
+    cutoff = (timezone.now() - min_age).timestamp()
+    deleted = 0
+    for path in storage_dir().iterdir():
+        if (
+            path.is_file()
+            and path.name not in referenced
+            and path.stat().st_mtime < cutoff
+        ):
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 @dataclass
 class EncryptionStatus:
     # master key id -> data keys it wraps, for configured master keys, newest first
