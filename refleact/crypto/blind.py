@@ -188,10 +188,16 @@ class BlindIndexField(models.CharField):
         return f" {' '.join(sorted(digests))} " if digests else ""
 
     def pre_save(self, model_instance, add):
-        from refleact.crypto.fields import ERASED
+        from refleact.crypto.fields import ERASED, failed_to_open
 
-        if any(getattr(model_instance, name) is ERASED for name in self.source):
-            return getattr(model_instance, self.attname)  # erased rows are read-only
+        if any(
+            failed_to_open(model_instance, name)
+            or getattr(model_instance, name) is ERASED
+            for name in self.source
+        ):
+            # Erased rows are read-only; a value that failed to open is written
+            # back as it was, and so is its index.
+            return getattr(model_instance, self.attname)
         value = self.compute(model_instance)
         setattr(model_instance, self.attname, value)
         return value

@@ -1,24 +1,27 @@
 """Encrypted model fields that behave like the plain ones.
 
 How a value travels:
-- From the database, ``from_db_value`` wraps the stored text in ``Sealed``: it
-  does not know the row, so it cannot open it yet.
-- On attribute access, the descriptor opens it with the row's model label, field
-  name and primary key (as loaded) as associated data, and keeps the plaintext on
-  the instance. A destroyed (tombstoned) key gives ``ERASED``.
+- In the database, a value is the binary sealed value (``cipher``), in a BLOB
+  (SQLite) or bytea (PostgreSQL) column.
+- When a row is built from the database, ``EncryptedModel.from_db`` opens all its
+  sealed values in one pass (``open_row``), with the row's model label, field name
+  and primary key (as loaded) as associated data, and keeps the plaintext on the
+  instance: reading an attribute is then a plain dictionary hit. A destroyed
+  (tombstoned) key gives ``ERASED``; a value that fails to open is recorded, and
+  reading that one attribute raises DecryptionError naming its place.
 - On save, ``pre_save`` seals the current plaintext under the row's holder key. A
-  value never opened since loading is written back as it was, unopened.
+  value that failed to open is written back as it was.
 
-``values()`` and ``values_list()`` on an encrypted field return ``Sealed``
-objects, never plaintext: they have no row to bind the value to. Read through
-model instances. Comparing, filtering or transforming an encrypted column in SQL
-(``filter(email=...)``, ``email__icontains``, ``update(email=...)``) raises
-EncryptedLookupError: use the blind index. Only ``isnull`` (and ``=None``) work.
+``values()`` and ``values_list()`` on an encrypted field return the stored
+ciphertext (``bytes``), never plaintext: they have no row to bind the value to.
+Read through model instances. Comparing, filtering or transforming an encrypted
+column in SQL (``filter(email=...)``, ``email__icontains``, ``update(email=...)``)
+raises EncryptedLookupError: use the blind index. Only ``isnull`` (and ``=None``)
+work, and stored ciphertext (``bytes``) may be compared or written as it is.
 """
 
 from __future__ import annotations
 
-import binascii
 import datetime
 import json
 import uuid
@@ -39,20 +42,6 @@ from refleact.crypto.errors import (
     KeyErased,
     KeyMissing,
 )
-
-
-class Sealed:
-    """A stored value not opened yet (what values() returns for encrypted fields)."""
-
-    __slots__ = ("token",)
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def __repr__(self) -> str:
-        return "<Sealed>"
-
-    __str__ = __repr__
 
 
 class _Erased:
@@ -91,63 +80,56 @@ class _Erased:
 ERASED = _Erased()
 
 
-class _SealedText(str):
-    """Ciphertext produced by pre_save, allowed through get_prep_value."""
-
-
 _MISSING = object()
-# The key cache's table, read directly on the read path (see open_value).
+# The key cache's table, read directly on the read path (see open_row).
 _KEYS = keyring._cache.by_key
 _HOLDERS = keyring._cache.by_holder
 _GONE = keyring._ERASED
-_a2b = binascii.a2b_base64
 _SHORTEST = cipher.SHORTEST
-_VERSION = cipher.VERSION
+_VERSIONS = cipher.VERSIONS
 
 
-def _pk_text(pk) -> bytes:
+def _pk_bytes(pk) -> bytes:
+    """The primary key as bound into the associated data: its 16 bytes."""
     if pk is None:
         raise ValueError("a row needs its primary key before a value can be sealed")
-    if not isinstance(pk, uuid.UUID):
+    if pk.__class__ is not uuid.UUID:
         pk = uuid.UUID(str(pk))
-    return str(pk).encode("ascii")
+    return pk.bytes
 
 
 class EncryptedAttribute(DeferredAttribute):
-    """Open the stored value on first access, where the row is known."""
+    """Read an encrypted field: a plain dictionary hit once the row is built.
 
-    def __init__(self, field) -> None:
-        super().__init__(field)
-        self.attname = field.attname
+    A non-data descriptor, like Django's own field attributes: the values are
+    opened when the row is built (``open_row``, from ``EncryptedModel.from_db``), so
+    reading one costs no call. This runs only when the instance has no value
+    under the name: a deferred field (loaded, and opened, now); a value whose key
+    was not in the cache when the row was built (opened now: the queryset has
+    loaded its rows' keys in one query by then); or a value that failed to open
+    (raised here, on access, naming its place).
+    """
 
     def __get__(self, instance, cls=None):
         if instance is None:
             return self
-        data = instance.__dict__
-        try:
-            value = data[self.attname]
-        except KeyError:
-            super().__get__(instance, cls)  # loads a deferred field
-            value = data[self.attname]
-        if value.__class__ is Sealed:
-            value = data[self.attname] = self.field.open_value(instance, value.token)
-        return value
-
-    def __set__(self, instance, value) -> None:
-        instance.__dict__[self.attname] = value
+        unopened = instance._state.__dict__.get("unopened")
+        if unopened is not None and self.field.attname in unopened:
+            return self.field.open_later(instance)
+        return super().__get__(instance, cls)
 
 
 class EncryptedFieldMixin:
-    """Turn a Django field into one stored sealed in a text column."""
+    """Turn a Django field into one stored sealed in a binary column."""
 
     encrypted = True
     descriptor_class = EncryptedAttribute
 
     def get_internal_type(self) -> str:
-        return "TextField"
+        return "BinaryField"
 
     def db_type(self, connection):
-        return models.TextField().db_type(connection)
+        return models.BinaryField().db_type(connection)
 
     def rel_db_type(self, connection):
         return self.db_type(connection)
@@ -159,6 +141,8 @@ class EncryptedFieldMixin:
         super().contribute_to_class(cls, name, *args, **kwargs)
         self._aad_prefix = None
         self._pk_attname = None
+        # Text kinds seal str.encode() of their value (the write path skips a call).
+        self._text = type(self).to_plaintext is EncryptedFieldMixin.to_plaintext
 
     # -- checks ---------------------------------------------------------------
     def check(self, **kwargs):
@@ -220,60 +204,32 @@ class EncryptedFieldMixin:
         state = instance._state.__dict__
         cached = state.get("seal_pk")
         if cached is None or (cached[0] is not pk and cached[0] != pk):
-            cached = state["seal_pk"] = (pk, _pk_text(pk))
-        return self._prefix() + cached[1]
+            cached = state["seal_pk"] = (pk, _pk_bytes(pk))
+        return (self._aad_prefix or self._prefix()) + cached[1]
 
     def describe(self, instance) -> str:
         """Name the place of a value (never the value), for error messages."""
         meta = self.model._meta.concrete_model._meta
         return f"{meta.app_label}.{meta.object_name}.{self.name} (pk={instance.pk})"
 
-    # -- opening and sealing --------------------------------------------------
-    def open_value(self, instance, token: str):
-        """Return the plaintext of a stored value of this field in instance's row.
+    # -- opening --------------------------------------------------------------
+    def open_later(self, instance):
+        """Open a value open_row left for later; raise if it cannot be opened."""
+        attname = self.attname
+        unopened = instance._state.__dict__["unopened"]
+        raw, problem = unopened[attname]
+        if problem is None:
+            value, problem = _open_one(self, instance, raw)
+            if problem is None:
+                del unopened[attname]
+                instance.__dict__[attname] = value
+                return value
+            unopened[attname] = (raw, problem)
+        raise DecryptionError(f"{self.describe(instance)} {problem}")
 
-        The read path of every value, so it is written flat: one base64 decode, a
-        dictionary hit for the key, the pk's text cached per row, one decryption.
-        A value belongs to the row it was loaded as (``_state.db_pk``), even if
-        the instance's pk changed since (copying a row by clearing its pk).
-        """
-        try:
-            raw = _a2b(token.replace("-", "+").replace("_", "/"))
-        except (binascii.Error, ValueError) as exc:
-            raise DecryptionError(
-                f"{self.describe(instance)} is not a sealed value"
-            ) from exc
-        if len(raw) < _SHORTEST or raw[0] != _VERSION:
-            raise DecryptionError(f"{self.describe(instance)} is not a sealed value")
-        entry = _KEYS.get(raw[1:17])
-        if entry is not None and entry[0] is not _GONE and entry[1] >= keyring.clock():
-            aead = entry[0]
-        else:
-            try:
-                aead = keyring.aead_for_key_bytes(raw[1:17])
-            except KeyErased:
-                return ERASED
-            except KeyMissing as exc:
-                raise DecryptionError(
-                    f"{self.describe(instance)} cannot be opened: {exc}"
-                ) from exc
-        state = instance._state.__dict__
-        pk_text = state.get("open_pk")
-        if pk_text is None:
-            pk = state.get("db_pk", _MISSING)
-            pk_text = state["open_pk"] = _pk_text(instance.pk if pk is _MISSING else pk)
-        prefix = self._aad_prefix or self._prefix()
-        try:
-            plaintext = aead.decrypt(raw[17:29], raw[29:], prefix + pk_text)
-        except InvalidTag as exc:
-            raise DecryptionError(
-                f"{self.describe(instance)} failed to open: tampered, moved from another "
-                "row or column, or sealed under another key"
-            ) from exc
-        return self.from_plaintext(plaintext)
-
-    def seal_value(self, instance, value) -> str:
-        """Return the stored text of value for this field in instance's row."""
+    # -- sealing ---------------------------------------------------------------
+    def seal_value(self, instance, value) -> bytes:
+        """Return the stored value of value for this field in instance's row."""
         holder_id = instance.__dict__.get("holder_id")
         if holder_id is None:
             holder_id = getattr(instance, "holder_id", None)
@@ -299,7 +255,11 @@ class EncryptedFieldMixin:
                     "read-only"
                 ) from exc
         pk = instance.__dict__.get(self._pk_attname or self._pk_name())
-        return cipher.seal(aead, kid, self.to_plaintext(value), self._aad(instance, pk))
+        if self._text and value.__class__ is str:
+            plaintext = value.encode("utf-8")  # to_plaintext, without the call
+        else:
+            plaintext = self.to_plaintext(value)
+        return cipher.seal(aead, kid, plaintext, self._aad(instance, pk))
 
     def _pk_name(self) -> str:
         self._pk_attname = self.model._meta.pk.attname
@@ -312,15 +272,13 @@ class EncryptedFieldMixin:
         return data.decode("utf-8")
 
     # -- the Django field protocol --------------------------------------------
-    def from_db_value(self, value, expression, connection):
-        if value is None or value == "":
-            # "" is what a migration writes when it adds a blank column to existing
-            # rows (see get_db_prep_save); values saved through a model are sealed.
-            return value
-        return Sealed(value)
+    def get_db_converters(self, connection):
+        # None: values are opened where the row is known (open_row), and values()
+        # gives the stored bytes. Also keeps JSONField's own converter away.
+        return []
 
     def to_python(self, value):
-        if value is None or value is ERASED or isinstance(value, Sealed):
+        if value is None or value is ERASED or isinstance(value, bytes):
             return value
         return super().to_python(value)
 
@@ -331,29 +289,31 @@ class EncryptedFieldMixin:
 
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname, _MISSING)
-        if value.__class__ is Sealed:
-            state = model_instance._state.__dict__
-            if state.get("db_pk", _MISSING) == model_instance.pk:
-                # Unchanged since loading, same row: write it back unopened.
-                return _SealedText(value.token)
-            value = getattr(model_instance, self.attname)
-        elif value is _MISSING:
-            value = getattr(model_instance, self.attname)  # a deferred field
-        if value is None:
-            return None
+        if value is _MISSING:
+            unopened = model_instance._state.__dict__.get("unopened")
+            if (
+                unopened is not None
+                and self.attname in unopened
+                and model_instance._state.db_pk == model_instance.pk
+            ):
+                # Not opened since loading (or failed to open), same row: write it
+                # back as it was. A change to another column loses nothing, even
+                # when this value cannot be opened now.
+                return unopened[self.attname][0]
+            value = getattr(model_instance, self.attname)  # deferred, or a copy
+        if value is None or isinstance(value, bytes):
+            return value  # bytes: stored ciphertext assigned as it is
         if value is ERASED:
             raise ErasedRowError(
                 f"{self.describe(model_instance)} was erased; the row is read-only"
             )
         if isinstance(value, Promise):
             value = str(value)
-        return _SealedText(self.seal_value(model_instance, value))
+        return self.seal_value(model_instance, value)
 
     def get_prep_value(self, value):
-        if value is None or isinstance(value, _SealedText):
+        if value is None or isinstance(value, bytes):
             return value
-        if isinstance(value, Sealed):
-            return value.token
         raise EncryptedLookupError(
             f"{self.model._meta.label}.{self.name} is encrypted and cannot be compared "
             "or written in SQL; use its blind index, or save a model instance"
@@ -366,12 +326,12 @@ class EncryptedFieldMixin:
         if type(value) is str and value == "":
             # The effective default a migration writes when it adds a blank
             # encrypted column to a table with rows; it reads back as "".
-            return value
+            return b""
         return self.get_prep_value(value)
 
     def get_lookup(self, lookup_name):
         if lookup_name in ("exact", "isnull"):
-            # exact: None becomes isnull; a Sealed token compares tokens; plaintext
+            # exact: None becomes isnull; stored bytes compare as stored; plaintext
             # raises in get_prep_value.
             return super().get_lookup(lookup_name)
         raise EncryptedLookupError(
@@ -451,3 +411,109 @@ class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
         if value is ERASED:
             return
         super().validate(value, model_instance)
+
+
+def open_plan(model, field_names) -> tuple:
+    """Return how to open a row of model loaded with these columns (see open_row).
+
+    ((position in the row, field, attname, associated-data prefix, text?), ...)
+    """
+    plan = []
+    for position, attname in enumerate(field_names):
+        field = model._meta.get_field(attname) if attname else None
+        if isinstance(field, EncryptedFieldMixin):
+            text = type(field).from_plaintext is EncryptedFieldMixin.from_plaintext
+            plan.append((position, field, attname, field._prefix(), text))
+    return tuple(plan)
+
+
+def open_row(instance, plan, values) -> None:
+    """Open the sealed values of a row just built from the database, in one pass.
+
+    The read path of every value, so it is written flat: a dictionary hit for the
+    key, the row's pk text made once, one decryption. A value whose key is not
+    in the cache is left for later (``_state.unopened``; EncryptedAttribute opens
+    it on access), so a queryset can first load all its rows' keys in one query;
+    so is a value that fails here (``_open_one`` then names the problem).
+    """
+    data = instance.__dict__
+    pk = None
+    for position, field, attname, prefix, text in plan:
+        raw = values[position]
+        if not raw:
+            if raw is not None:
+                data[attname] = ""  # b"" or "": a migration's default for a new column
+            continue
+        if pk is None:
+            pk = _pk_bytes(instance._state.db_pk)
+            now = keyring.clock()
+        entry = _KEYS.get(raw[1:17])
+        if entry is None or entry[0] is _GONE or entry[1] < now:
+            _leave(instance, attname, raw)
+            continue
+        try:
+            plaintext = entry[0].decrypt(raw[17:29], raw[29:], prefix + pk)
+        except (InvalidTag, ValueError):
+            # Tampered, or another format version: _open_one tells which.
+            _leave(instance, attname, raw)
+            continue
+        data[attname] = (
+            plaintext.decode("utf-8") if text else field.from_plaintext(plaintext)
+        )
+
+
+_TAMPERED = (
+    "failed to open: tampered, moved from another row or column, or sealed under "
+    "another key"
+)
+
+
+def _open_one(field, instance, raw) -> tuple[object, str | None]:
+    """Open one stored value: return (plaintext, None) or (None, the problem).
+
+    A destroyed (tombstoned) key gives ERASED; a key merely missing is a problem.
+    """
+    if len(raw) < _SHORTEST or raw[0] not in _VERSIONS:
+        return None, "is not a sealed value"
+    try:
+        aead = keyring.aead_for_key_bytes(bytes(raw[1:17]))
+    except KeyErased:
+        return ERASED, None
+    except KeyMissing as exc:
+        return None, f"cannot be opened: {exc}"
+    pk = instance._state.db_pk
+    if raw[0] == 1:
+        # Version 1 bound the primary key's text; version 2 binds its 16 bytes.
+        aad = field._prefix() + str(pk).encode("ascii")
+    else:
+        aad = field._prefix() + _pk_bytes(pk)
+    try:
+        plaintext = aead.decrypt(raw[17:29], raw[29:], aad)
+    except InvalidTag:
+        return None, _TAMPERED
+    return field.from_plaintext(plaintext), None
+
+
+def failed_to_open(instance, attname: str) -> bool:
+    """True when the row's value under attname cannot be opened (and was not
+    replaced since)."""
+    unopened = instance._state.__dict__.get("unopened")
+    if unopened is None or attname not in unopened or attname in instance.__dict__:
+        return False
+    try:
+        getattr(instance, attname)
+    except DecryptionError:
+        return True
+    return False
+
+
+def _leave(instance, attname, raw, problem: str | None = None) -> None:
+    """Leave a value unopened: for later (problem None), or failed."""
+    instance.__dict__.pop(attname, None)
+    if not isinstance(raw, bytes):
+        raw = bytes(raw)  # a memoryview, from a driver that gives one for binary
+    state = instance._state.__dict__
+    unopened = state.get("unopened")
+    if unopened is None:
+        unopened = state["unopened"] = {}
+    unopened[attname] = (raw, problem)

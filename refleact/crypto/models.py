@@ -6,10 +6,13 @@ import uuid
 from itertools import islice
 
 from django.db import models
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable
 from django.db.models.query_utils import DeferredAttribute
 
-from refleact.crypto import blind, keyring
+from refleact.crypto import blind, fields, keyring
 from refleact.crypto.errors import ErasedRowError, HolderChangeError
 from refleact.crypto.fields import EncryptedFieldMixin
 
@@ -111,6 +114,48 @@ def _preload_for(objs, *, related: bool) -> None:
     keyring.preload(obj.__dict__.get("holder_id") for obj in objs)
 
 
+# Attribute descriptors whose __set__ does nothing on a new instance but store the
+# value: a row built directly (EncryptedModel.from_db) skips them safely.
+_PLAIN_DESCRIPTORS = (
+    DeferredAttribute,
+    ForeignKeyDeferredAttribute,
+    HolderIdAttribute,
+    fields.EncryptedAttribute,
+)
+
+
+class _LoadPlan:
+    """How EncryptedModel.from_db builds rows of one query (one list of columns)."""
+
+    def __init__(self, model, field_names) -> None:
+        self.field_names = field_names
+        meta = model._meta
+        concrete = meta.concrete_fields
+        self.width = len(concrete)
+        self.attnames = [f.attname for f in concrete]
+        self.pk_attname = meta.pk.attname
+        self.sealed = fields.open_plan(model, field_names)
+        # Direct building gives what Model.__init__ gives only when every column
+        # is loaded in field order, nobody listens to the init signals, and every
+        # field's descriptor merely stores the value.
+        self.direct = (
+            list(field_names) == self.attnames
+            and not signals.pre_init.has_listeners(model)
+            and not signals.post_init.has_listeners(model)
+            and all(
+                type(_descriptor(model, name)) in _PLAIN_DESCRIPTORS
+                for name in self.attnames
+            )
+        )
+
+
+def _descriptor(model, attname):
+    for klass in model.__mro__:
+        if attname in klass.__dict__:
+            return klass.__dict__[attname]
+    return None
+
+
 class EncryptedQuerySet(models.QuerySet):
     """A QuerySet that loads every data key its rows need in one key-store query."""
 
@@ -200,9 +245,33 @@ class EncryptedModel(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Values are opened with the pk they were loaded with (fields.open_value).
-        instance._state.db_pk = instance.__dict__.get(cls._meta.pk.attname)
+        """Build a row loaded from the database and open its sealed values.
+
+        Opening happens here, where the row is known, in one pass (fields.open_row),
+        so reading an encrypted attribute afterwards is a plain dictionary hit.
+        Reading every value costs a decryption each; to keep reading an encrypted
+        model close to a plain one, the instance is built directly when that is
+        exactly what ``Model.__init__`` would do (see _LoadPlan), instead of
+        through ``__init__``'s generic per-field loop.
+        """
+        # One plan per query: Django passes the same field_names list for each row.
+        plan = cls.__dict__.get("_load_plan")
+        if plan is None or plan.field_names is not field_names:
+            plan = cls._load_plan = _LoadPlan(cls, field_names)
+        if plan.direct and len(values) == plan.width:
+            instance = cls.__new__(cls)
+            state = instance._state = ModelState()
+            state.adding = False
+            state.db = db
+            instance.__dict__.update(zip(plan.attnames, values, strict=True))
+        else:
+            instance = super().from_db(db, field_names, values)
+            state = instance._state
+        # Values are opened with the pk they were loaded with, even if the
+        # instance's pk changes later (copying a row by clearing its pk).
+        state.db_pk = instance.__dict__.get(plan.pk_attname)
+        if plan.sealed:
+            fields.open_row(instance, plan.sealed, values)
         return instance
 
     @classmethod

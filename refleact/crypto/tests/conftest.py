@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
 import itertools
 
@@ -32,16 +31,16 @@ def make_note(person: Person, **fields) -> Note:
     return Note.objects.create(person=person, holder_id=person.holder_id, **values)
 
 
-def stored(model, pk, field: str) -> str:
-    """Return the stored text of one value, as values_list gives it (a Sealed)."""
-    return model.objects.values_list(field, flat=True).get(pk=pk).token
+def stored(model, pk, field: str) -> bytes:
+    """Return the stored bytes of one value, as values_list gives them."""
+    return bytes(model.objects.values_list(field, flat=True).get(pk=pk))
 
 
-def flip(token: str, position: int) -> str:
-    """Return the token with one byte of the decoded value flipped."""
-    raw = bytearray(base64.urlsafe_b64decode(token))
+def flip(stored_value: bytes, position: int) -> bytes:
+    """Return the stored value with one byte flipped."""
+    raw = bytearray(stored_value)
     raw[position] ^= 0x01
-    return base64.urlsafe_b64encode(bytes(raw)).decode("ascii")
+    return bytes(raw)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from refleact.crypto.errors import (
     EncryptedLookupError,
     HolderChangeError,
 )
-from refleact.crypto.fields import ERASED, EncryptedCharField, Sealed
+from refleact.crypto.fields import ERASED, EncryptedCharField
 from refleact.crypto.models import HolderIdField
 from refleact.crypto.testapp.models import Note, Person
 from refleact.crypto.tests.conftest import flip, make_note, make_person, stored
@@ -58,9 +58,10 @@ def test_values_and_values_list_never_return_plaintext():
     row = Person.objects.values("first_name", "email", "born").get(pk=person.pk)
     flat = list(Person.objects.values_list("first_name", flat=True))
 
-    assert all(isinstance(v, Sealed) for v in row.values())
-    assert all(isinstance(v, Sealed) for v in flat)
-    assert "Zichtbaar" not in repr(row) + repr(flat) + str(flat[0])
+    assert all(isinstance(v, bytes) for v in row.values())
+    assert all(isinstance(v, bytes) for v in flat)
+    assert b"Zichtbaar" not in b"".join(flat)
+    assert b"zicht@baar.nl" not in row["email"]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,7 @@ def test_a_ciphertext_swapped_between_two_rows_fails_naming_the_place():
     second = make_person(holder_id=holder, first_name="Tweede")
 
     Person.objects.filter(pk=second.pk).update(
-        first_name=Sealed(stored(Person, first.pk, "first_name"))
+        first_name=stored(Person, first.pk, "first_name")
     )
     error = _open_error(Person, second.pk, "first_name")
 
@@ -126,7 +127,7 @@ def test_a_ciphertext_moved_to_another_column_fails_naming_the_place():
     person = make_person(first_name="Voornaam", last_name="Achternaam")
 
     Person.objects.filter(pk=person.pk).update(
-        last_name=Sealed(stored(Person, person.pk, "first_name"))
+        last_name=stored(Person, person.pk, "first_name")
     )
     error = _open_error(Person, person.pk, "last_name")
 
@@ -139,7 +140,7 @@ def test_a_ciphertext_moved_to_another_model_fails():
     note = make_note(person)
 
     Note.objects.filter(pk=note.pk).update(
-        title=Sealed(stored(Person, person.pk, "first_name"))
+        title=stored(Person, person.pk, "first_name")
     )
 
     assert "crypto_testapp.Note.title" in str(_open_error(Note, note.pk, "title"))
@@ -153,7 +154,7 @@ def test_one_flipped_byte_fails_to_open(position, part):
     person = make_person(email="een@byte.nl")
 
     Person.objects.filter(pk=person.pk).update(
-        email=Sealed(flip(stored(Person, person.pk, "email"), position))
+        email=flip(stored(Person, person.pk, "email"), position)
     )
     error = _open_error(Person, person.pk, "email")
 
@@ -163,7 +164,7 @@ def test_one_flipped_byte_fails_to_open(position, part):
 
 def test_text_that_is_not_a_sealed_value_fails_to_open():
     person = make_person()
-    Person.objects.filter(pk=person.pk).update(email=Sealed("platte tekst"))
+    Person.objects.filter(pk=person.pk).update(email=b"platte tekst")
 
     assert "is not a sealed value" in str(_open_error(Person, person.pk, "email"))
 
@@ -182,7 +183,7 @@ def test_a_key_merely_missing_is_an_error_not_erased():
 
 def test_a_copy_saved_as_a_new_row_opens_under_its_own_key():
     person = make_person(first_name="Origineel")
-    copy = Person.objects.get(pk=person.pk)  # values not opened yet
+    copy = Person.objects.get(pk=person.pk)
 
     copy.pk = None
     copy._state.adding = True
@@ -194,16 +195,19 @@ def test_a_copy_saved_as_a_new_row_opens_under_its_own_key():
     assert Person.objects.get(pk=person.pk).first_name == "Origineel"
 
 
-def test_saving_an_unchanged_row_writes_its_values_back_unopened():
-    person = make_person()
-    token = stored(Person, person.pk, "last_name")
+def test_a_value_that_fails_to_open_is_written_back_as_it_was():
+    person = make_person(first_name="Eerst")
+    damaged = flip(stored(Person, person.pk, "email"), 40)
+    Person.objects.filter(pk=person.pk).update(email=damaged)
     loaded = Person.objects.get(pk=person.pk)
+    with pytest.raises(DecryptionError):
+        loaded.email  # noqa: B018
 
     loaded.first_name = "Anders"
     loaded.save()
 
-    assert stored(Person, person.pk, "last_name") == token
-    assert stored(Person, person.pk, "first_name") != token
+    assert stored(Person, person.pk, "email") == damaged
+    assert Person.objects.get(pk=person.pk).first_name == "Anders"
 
 
 def test_a_saved_row_refuses_another_holder():
@@ -314,3 +318,46 @@ def test_erased_marker_renders_as_erased_in_either_language():
         english = str(ERASED)
 
     assert (dutch, english) == ("gewist", "erased")
+
+
+def test_a_value_that_fails_to_open_spoils_only_itself():
+    person = make_person(first_name="Heel", last_name="Gebleven")
+    Person.objects.filter(pk=person.pk).update(
+        email=flip(stored(Person, person.pk, "email"), 33)
+    )
+    keyring.clear_cache()
+
+    loaded = Person.objects.get(pk=person.pk)
+
+    assert (loaded.first_name, loaded.last_name) == ("Heel", "Gebleven")
+    with pytest.raises(DecryptionError):
+        loaded.email  # noqa: B018
+    with pytest.raises(DecryptionError):
+        loaded.email  # noqa: B018  (every read, not only the first)
+
+
+def test_rows_are_still_built_through_init_when_someone_listens():
+    person = make_person(first_name="Gezien")
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    models.signals.post_init.connect(listener, sender=Person)
+    try:
+        loaded = Person.objects.get(pk=person.pk)
+    finally:
+        models.signals.post_init.disconnect(listener, sender=Person)
+
+    assert seen == [person.pk]
+    assert loaded.first_name == "Gezien"
+    assert not loaded._state.adding and loaded._state.db == "default"
+
+
+def test_a_deferred_encrypted_field_opens_when_read():
+    make_person(first_name="Later", last_name="Geladen")
+
+    loaded = Person.objects.only("pk", "holder_id", "first_name").get()
+
+    assert loaded.first_name == "Later"
+    assert loaded.last_name == "Geladen"  # loaded (and opened) on first read

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from refleact.crypto import keyring, masterkeys
-from refleact.crypto.fields import Sealed
 from refleact.crypto.testapp.models import Person
 from refleact.crypto.tests.conftest import make_note, make_person, stored
 from refleact.localenv import new_key
@@ -45,7 +44,7 @@ def test_status_counts_keys_tombstones_and_values():
 def test_status_names_the_places_of_failing_values_without_the_values():
     victim = make_person(first_name="Zichtbaarheid", last_name="Lek")
     Person.objects.filter(pk=victim.pk).update(
-        first_name=Sealed(stored(Person, victim.pk, "last_name"))
+        first_name=stored(Person, victim.pk, "last_name")
     )
 
     output, failed = _status()

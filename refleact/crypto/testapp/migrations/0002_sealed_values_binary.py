@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from refleact.crypto.migration_ops import text_to_binary
+
+
+class Migration(migrations.Migration):
+    dependencies = [("crypto_testapp", "0001_initial")]
+
+    operations = [text_to_binary("crypto_testapp")]
