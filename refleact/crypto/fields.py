@@ -81,9 +81,9 @@ ERASED = _Erased()
 
 
 _MISSING = object()
+_NO_ENTRY = (None, float("-inf"))  # never current: a key not cached is looked up
 # The key cache's table, read directly on the read path (see open_row).
 _KEYS = keyring._cache.by_key
-_HOLDERS = keyring._cache.by_holder
 _GONE = keyring._ERASED
 _SHORTEST = cipher.SHORTEST
 _VERSIONS = cipher.VERSIONS
@@ -199,14 +199,6 @@ class EncryptedFieldMixin:
             prefix = self._aad_prefix = f"{label}|{self.name}|".encode()
         return prefix
 
-    def _aad(self, instance, pk) -> bytes:
-        """Return the associated data of this field's value in the row with pk."""
-        state = instance._state.__dict__
-        cached = state.get("seal_pk")
-        if cached is None or (cached[0] is not pk and cached[0] != pk):
-            cached = state["seal_pk"] = (pk, _pk_bytes(pk))
-        return (self._aad_prefix or self._prefix()) + cached[1]
-
     def describe(self, instance) -> str:
         """Name the place of a value (never the value), for error messages."""
         meta = self.model._meta.concrete_model._meta
@@ -230,36 +222,47 @@ class EncryptedFieldMixin:
     # -- sealing ---------------------------------------------------------------
     def seal_value(self, instance, value) -> bytes:
         """Return the stored value of value for this field in instance's row."""
-        holder_id = instance.__dict__.get("holder_id")
-        if holder_id is None:
-            holder_id = getattr(instance, "holder_id", None)
-            if holder_id is None:
-                raise ValueError(f"{self.describe(instance)}: the row has no holder_id")
-        # The holder's key from the cache without a call; keyring.holder_key otherwise.
-        now = keyring.clock()
-        entry = _HOLDERS.get(holder_id)
-        key_entry = _KEYS.get(entry[0]) if entry is not None else None
+        data = instance.__dict__
+        holder_id = data.get("holder_id")
+        pk = data.get(self._pk_attname or self._pk_name())
+        # What every field of the row needs (key, pk bytes), made once per row and
+        # kept while the row's holder, pk and cached key entry stay the same.
+        state = instance._state.__dict__
+        sealer = state.get("sealer")
         if (
-            key_entry is not None
-            and entry[1] >= now
-            and key_entry[1] >= now
-            and key_entry[0] is not _GONE
+            sealer is None
+            or sealer[0] is not holder_id
+            or sealer[1] is not pk
+            or _KEYS.get(sealer[2]) is not sealer[4]
+            or sealer[4][1] < keyring.clock()
         ):
-            kid, aead = entry[0], key_entry[0]
-        else:
-            try:
-                kid, aead = keyring.holder_key(holder_id, create=True)
-            except KeyErased as exc:
-                raise ErasedRowError(
-                    f"{self.describe(instance)} belongs to an erased holder and is "
-                    "read-only"
-                ) from exc
-        pk = instance.__dict__.get(self._pk_attname or self._pk_name())
+            sealer = state["sealer"] = self._sealer(instance, holder_id, pk)
         if self._text and value.__class__ is str:
             plaintext = value.encode("utf-8")  # to_plaintext, without the call
         else:
             plaintext = self.to_plaintext(value)
-        return cipher.seal(aead, kid, plaintext, self._aad(instance, pk))
+        return cipher.seal(
+            sealer[3],
+            sealer[2],
+            plaintext,
+            (self._aad_prefix or self._prefix()) + sealer[5],
+        )
+
+    def _sealer(self, instance, holder_id, pk) -> tuple:
+        """Return (holder id, pk, key id, AES-GCM, key cache entry, pk bytes)."""
+        if holder_id is None:
+            holder_id = getattr(instance, "holder_id", None)  # a deferred column
+            if holder_id is None:
+                raise ValueError(f"{self.describe(instance)}: the row has no holder_id")
+        try:
+            kid, aead = keyring.holder_key(holder_id, create=True)
+        except KeyErased as exc:
+            raise ErasedRowError(
+                f"{self.describe(instance)} belongs to an erased holder and is read-only"
+            ) from exc
+        # holder_key leaves the key in the cache; its entry is what later values
+        # check, so a key destroyed or expired meanwhile is looked up again.
+        return (holder_id, pk, kid, aead, _KEYS.get(kid, _NO_ENTRY), _pk_bytes(pk))
 
     def _pk_name(self) -> str:
         self._pk_attname = self.model._meta.pk.attname
@@ -385,9 +388,8 @@ class EncryptedDateField(EncryptedFieldMixin, models.DateField):
     def plaintext_to_string(self, value):
         return value.isoformat()
 
-    def pre_save(self, model_instance, add):
-        # DateField.pre_save handles auto_now; this field has none of that.
-        return EncryptedFieldMixin.pre_save(self, model_instance, add)
+    # DateField.pre_save handles auto_now; this field has none of that.
+    pre_save = EncryptedFieldMixin.pre_save
 
 
 class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):

@@ -82,6 +82,15 @@ class _Cache:
             if holder_id is not None:
                 self.by_holder[holder_id] = (kid, expires)
 
+    def put_many(self, entries: list[tuple[bytes, uuid.UUID, AESGCM]]) -> None:
+        """Cache (key id, holder id, AES-GCM) triples, as ``put`` does one."""
+        expires = clock() + settings.KEY_CACHE_SECONDS
+        with self._lock:
+            for kid, holder_id, aead in entries:
+                self._make_room()
+                self.by_key[kid] = (aead, expires)
+                self.by_holder[holder_id] = (kid, expires)
+
     def put_erased(self, kid: bytes | None, holder_id: uuid.UUID | None) -> None:
         expires = clock() + settings.KEY_CACHE_SECONDS
         with self._lock:
@@ -115,18 +124,22 @@ def _holder(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _unwrap(row) -> AESGCM:
-    master = masterkeys.by_id().get(row.master_key_id)
+def _unwrap(row, masters=None) -> AESGCM:
+    return _unwrap_values(row.id, row.master_key_id, row.wrapped, masters)
+
+
+def _unwrap_values(key_id, master_key_id, wrapped, masters=None) -> AESGCM:
+    master = (masters if masters is not None else masterkeys.by_id()).get(master_key_id)
     if master is None:
         raise KeyMissing(
-            f"data key {row.id} is wrapped by master key {row.master_key_id}, "
+            f"data key {key_id} is wrapped by master key {master_key_id}, "
             "which is not in FIELD_ENCRYPTION_KEYS"
         )
     try:
-        return AESGCM(master.unwrap(bytes(row.wrapped), row.id))
+        return AESGCM(master.unwrap(bytes(wrapped), key_id))
     except InvalidTag as exc:
         raise KeyMissing(
-            f"data key {row.id} fails to unwrap (tampered key store)"
+            f"data key {key_id} fails to unwrap (tampered key store)"
         ) from exc
 
 
@@ -151,13 +164,21 @@ def preload(holder_ids: Iterable, *, create: bool = False) -> None:
 
 def _preload_batch(missing: set[uuid.UUID], *, create: bool) -> None:
     DataKey, Tombstone = _models()
-    for row in DataKey.objects.using(KEYSTORE).filter(holder_id__in=missing):
-        missing.discard(row.holder_id)
+    masters = masterkeys.by_id()
+    loaded = []
+    for key_id, holder_id, master_key_id, wrapped in (
+        DataKey.objects.using(KEYSTORE)
+        .filter(holder_id__in=missing)
+        .values_list("id", "holder_id", "master_key_id", "wrapped")
+    ):
+        missing.discard(holder_id)
         try:
-            _remember(row)
+            aead = _unwrap_values(key_id, master_key_id, wrapped, masters)
         except KeyMissing:
             # Left uncached: opening a value then names its row in the error.
             continue
+        loaded.append((key_id.bytes, holder_id, aead))
+    _cache.put_many(loaded)
     if not missing:
         return
     for key_id, holder_id in (
