@@ -39,13 +39,27 @@ _CIPHERTEXT_AT = _NONCE_AT + 12
 SHORTEST = _CIPHERTEXT_AT + 16  # an empty plaintext still carries its 16-byte tag
 
 
-def seal(aead: AESGCM, key_id: bytes, plaintext: bytes, aad: bytes) -> bytes:
+class Ciphertext(bytes):
+    """Stored bytes of a sealed value, marked as such.
+
+    Encrypted fields write only these (and None) to the database: plain ``bytes``
+    could be plaintext (``upload.read()``), so ``update(field=b"...")`` or an
+    instance holding bytes is refused. ``seal`` returns one; wrap bytes read with
+    ``values()`` in one to write them back as they are.
+    """
+
+    __slots__ = ()
+
+
+def seal(aead: AESGCM, key_id: bytes, plaintext: bytes, aad: bytes) -> Ciphertext:
     """Return the stored value for plaintext, sealed under key_id and bound to aad.
 
     key_id is the data key id's 16 bytes (``uuid.UUID.bytes``).
     """
     nonce = _urandom(12)
-    return _VERSION_BYTE + key_id + nonce + aead.encrypt(nonce, plaintext, aad)
+    return Ciphertext(
+        _VERSION_BYTE + key_id + nonce + aead.encrypt(nonce, plaintext, aad)
+    )
 
 
 def text_to_binary(text: str) -> bytes:
@@ -53,4 +67,4 @@ def text_to_binary(text: str) -> bytes:
     return binascii.a2b_base64(text.replace("-", "+").replace("_", "/"))
 
 
-__all__ = ["AESGCM", "InvalidTag", "seal", "text_to_binary"]
+__all__ = ["AESGCM", "Ciphertext", "InvalidTag", "seal", "text_to_binary"]

@@ -17,7 +17,8 @@ ciphertext (``bytes``), never plaintext: they have no row to bind the value to.
 Read through model instances. Comparing, filtering or transforming an encrypted
 column in SQL (``filter(email=...)``, ``email__icontains``, ``update(email=...)``)
 raises EncryptedLookupError: use the blind index. Only ``isnull`` (and ``=None``)
-work, and stored ciphertext (``bytes``) may be compared or written as it is.
+work, and stored ciphertext wrapped in ``cipher.Ciphertext`` may be compared or
+written as it is (plain ``bytes`` are refused: they could be plaintext).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from refleact.crypto import cipher, keyring
+from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import (
     DecryptionError,
     EncryptedLookupError,
@@ -149,12 +151,22 @@ class EncryptedFieldMixin:
         return [*super().check(**kwargs), *self._check_encrypted_model()]
 
     def _check_encrypted_model(self) -> list[checks.CheckMessage]:
-        from refleact.crypto.models import HolderIdField
+        from refleact.crypto.models import EncryptedModel, HolderIdField
 
         meta = self.model._meta
         if meta.abstract:
             return []
         errors = []
+        if not issubclass(self.model, EncryptedModel):
+            errors.append(
+                checks.Error(
+                    f"{meta.label} has encrypted fields but is no EncryptedModel: its "
+                    "rows would not be opened when loaded.",
+                    hint="Subclass refleact.crypto.models.EncryptedModel.",
+                    obj=self,
+                    id="crypto.E004",
+                )
+            )
         pk = meta.pk
         if not (
             isinstance(pk, models.UUIDField)
@@ -199,10 +211,15 @@ class EncryptedFieldMixin:
             prefix = self._aad_prefix = f"{label}|{self.name}|".encode()
         return prefix
 
-    def describe(self, instance) -> str:
-        """Name the place of a value (never the value), for error messages."""
+    def describe(self, instance, pk=None) -> str:
+        """Name the place of a value (never the value), for error messages.
+
+        pk: the row the value belongs to, when not the instance's pk (a loaded
+        value belongs to the row it was loaded from, ``_state.db_pk``).
+        """
         meta = self.model._meta.concrete_model._meta
-        return f"{meta.app_label}.{meta.object_name}.{self.name} (pk={instance.pk})"
+        pk = instance.pk if pk is None else pk
+        return f"{meta.app_label}.{meta.object_name}.{self.name} (pk={pk})"
 
     # -- opening --------------------------------------------------------------
     def open_later(self, instance):
@@ -217,7 +234,9 @@ class EncryptedFieldMixin:
                 instance.__dict__[attname] = value
                 return value
             unopened[attname] = (raw, problem)
-        raise DecryptionError(f"{self.describe(instance)} {problem}")
+        raise DecryptionError(
+            f"{self.describe(instance, instance._state.db_pk)} {problem}"
+        )
 
     # -- sealing ---------------------------------------------------------------
     def seal_value(self, instance, value) -> bytes:
@@ -281,7 +300,7 @@ class EncryptedFieldMixin:
         return []
 
     def to_python(self, value):
-        if value is None or value is ERASED or isinstance(value, bytes):
+        if value is None or value is ERASED or value.__class__ is Ciphertext:
             return value
         return super().to_python(value)
 
@@ -302,10 +321,16 @@ class EncryptedFieldMixin:
                 # Not opened since loading (or failed to open), same row: write it
                 # back as it was. A change to another column loses nothing, even
                 # when this value cannot be opened now.
-                return unopened[self.attname][0]
+                return Ciphertext(unopened[self.attname][0])
             value = getattr(model_instance, self.attname)  # deferred, or a copy
-        if value is None or isinstance(value, bytes):
-            return value  # bytes: stored ciphertext assigned as it is
+        if value is None or value.__class__ is Ciphertext:
+            return value  # stored ciphertext assigned as it is
+        if isinstance(value, bytes | bytearray | memoryview):
+            raise TypeError(
+                f"{self.describe(model_instance)}: bytes are not a value of this "
+                "field (they could be plaintext); wrap stored ciphertext in "
+                "refleact.crypto.cipher.Ciphertext"
+            )
         if value is ERASED:
             raise ErasedRowError(
                 f"{self.describe(model_instance)} was erased; the row is read-only"
@@ -315,7 +340,7 @@ class EncryptedFieldMixin:
         return self.seal_value(model_instance, value)
 
     def get_prep_value(self, value):
-        if value is None or isinstance(value, bytes):
+        if value is None or value.__class__ is Ciphertext:
             return value
         raise EncryptedLookupError(
             f"{self.model._meta.label}.{self.name} is encrypted and cannot be compared "
@@ -329,12 +354,12 @@ class EncryptedFieldMixin:
         if type(value) is str and value == "":
             # The effective default a migration writes when it adds a blank
             # encrypted column to a table with rows; it reads back as "".
-            return b""
+            return Ciphertext()
         return self.get_prep_value(value)
 
     def get_lookup(self, lookup_name):
         if lookup_name in ("exact", "isnull"):
-            # exact: None becomes isnull; stored bytes compare as stored; plaintext
+            # exact: None becomes isnull; Ciphertext compares as stored; plaintext
             # raises in get_prep_value.
             return super().get_lookup(lookup_name)
         raise EncryptedLookupError(
@@ -433,10 +458,11 @@ def open_row(instance, plan, values) -> None:
     """Open the sealed values of a row just built from the database, in one pass.
 
     The read path of every value, so it is written flat: a dictionary hit for the
-    key, the row's pk text made once, one decryption. A value whose key is not
-    in the cache is left for later (``_state.unopened``; EncryptedAttribute opens
-    it on access), so a queryset can first load all its rows' keys in one query;
-    so is a value that fails here (``_open_one`` then names the problem).
+    key, the row's pk bytes made once, one decryption. A value whose key is not
+    in the cache is left for later (``_state.unopened``): the queryset opens it
+    once it has loaded all its rows' keys in one query (``open_pending``), and
+    the attribute on access otherwise. So is a value that fails here:
+    ``_open_one`` then names the problem.
     """
     data = instance.__dict__
     pk = None
@@ -446,6 +472,8 @@ def open_row(instance, plan, values) -> None:
             if raw is not None:
                 data[attname] = ""  # b"" or "": a migration's default for a new column
             continue
+        if raw.__class__ is not bytes:
+            raw = _as_bytes(raw)
         if pk is None:
             pk = _pk_bytes(instance._state.db_pk)
             now = keyring.clock()
@@ -453,15 +481,54 @@ def open_row(instance, plan, values) -> None:
         if entry is None or entry[0] is _GONE or entry[1] < now:
             _leave(instance, attname, raw)
             continue
-        try:
-            plaintext = entry[0].decrypt(raw[17:29], raw[29:], prefix + pk)
-        except (InvalidTag, ValueError):
-            # Tampered, or another format version: _open_one tells which.
+        version = raw[0]
+        if version == 2:
+            aad = prefix + pk
+        elif version == 1:
+            aad = prefix + str(instance._state.db_pk).encode("ascii")
+        else:
             _leave(instance, attname, raw)
             continue
-        data[attname] = (
-            plaintext.decode("utf-8") if text else field.from_plaintext(plaintext)
-        )
+        try:
+            plaintext = entry[0].decrypt(raw[17:29], raw[29:], aad)
+            data[attname] = (
+                plaintext.decode("utf-8") if text else field.from_plaintext(plaintext)
+            )
+        except (InvalidTag, ValueError, TypeError):
+            # Tampered, truncated, or not a value of this field: _open_one says
+            # which, on access. The exception is dropped: it may hold plaintext.
+            _leave(instance, attname, raw)
+
+
+def _as_bytes(raw) -> bytes:
+    """The stored bytes of a value a driver gave in another type."""
+    if isinstance(raw, str):
+        # The earlier text form, in a row the conversion did not reach (or
+        # written by a process still running older code): open it all the same.
+        try:
+            return cipher.text_to_binary(raw)
+        except ValueError:
+            return raw.encode("utf-8", "replace")  # fails to open, with its place
+    return bytes(raw)  # a memoryview
+
+
+def open_pending(instances) -> None:
+    """Open the values open_row left for later because their key was not cached.
+
+    A queryset calls this once it has loaded its rows' keys, so that afterwards
+    only values that really fail stay unopened (and look deferred to Django).
+    """
+    for instance in instances:
+        unopened = instance._state.__dict__.get("unopened")
+        if not unopened:
+            continue
+        fields = instance._meta._forward_fields_map
+        for attname, (_raw, problem) in list(unopened.items()):
+            if problem is None and attname not in instance.__dict__:
+                try:
+                    fields[attname].open_later(instance)
+                except DecryptionError:
+                    continue  # recorded: reading it raises, naming its place
 
 
 _TAMPERED = (
@@ -486,6 +553,8 @@ def _open_one(field, instance, raw) -> tuple[object, str | None]:
     pk = instance._state.db_pk
     if raw[0] == 1:
         # Version 1 bound the primary key's text; version 2 binds its 16 bytes.
+        if pk.__class__ is not uuid.UUID:
+            pk = uuid.UUID(str(pk))
         aad = field._prefix() + str(pk).encode("ascii")
     else:
         aad = field._prefix() + _pk_bytes(pk)
@@ -493,7 +562,12 @@ def _open_one(field, instance, raw) -> tuple[object, str | None]:
         plaintext = aead.decrypt(raw[17:29], raw[29:], aad)
     except InvalidTag:
         return None, _TAMPERED
-    return field.from_plaintext(plaintext), None
+    try:
+        return field.from_plaintext(plaintext), None
+    except (ValueError, TypeError):
+        # Opened, but not a value of this field (its kind changed under the same
+        # name?). The parser's message may quote the plaintext: not repeated.
+        return None, f"opened but is not a valid {type(field).__name__} value"
 
 
 def failed_to_open(instance, attname: str) -> bool:
@@ -512,8 +586,6 @@ def failed_to_open(instance, attname: str) -> bool:
 def _leave(instance, attname, raw, problem: str | None = None) -> None:
     """Leave a value unopened: for later (problem None), or failed."""
     instance.__dict__.pop(attname, None)
-    if not isinstance(raw, bytes):
-        raw = bytes(raw)  # a memoryview, from a driver that gives one for binary
     state = instance._state.__dict__
     unopened = state.get("unopened")
     if unopened is None:

@@ -15,6 +15,11 @@ def text_to_binary(app_label: str) -> migrations.RunPython:
     the read path of every value). The bytes do not change, so nothing is opened
     or sealed again and no key is needed. A database created after the change
     already has binary columns and nothing to convert.
+
+    Irreversible: once converted, values sealed by the new code (format version
+    2) would not open in the old code anyway. Stop processes running the old
+    code before migrating (one still writing text would leave a value that
+    opens all the same: the read path accepts the text form).
     """
 
     def forwards(apps, schema_editor):
@@ -22,6 +27,8 @@ def text_to_binary(app_label: str) -> migrations.RunPython:
         connection = schema_editor.connection
         quote = connection.ops.quote_name
         for model in apps.get_app_config(app_label).get_models():
+            if not model._meta.managed or model._meta.proxy:
+                continue
             table = model._meta.db_table
             pk = model._meta.pk.column
             for field in model._meta.local_concrete_fields:
@@ -36,8 +43,8 @@ def text_to_binary(app_label: str) -> migrations.RunPython:
                             "AND column_name = %s",
                             [table, column],
                         )
-                        (data_type,) = cursor.fetchone()
-                        if data_type == "text":
+                        found = cursor.fetchone()
+                        if found is not None and found[0] == "text":
                             cursor.execute(
                                 f"ALTER TABLE {quote(table)} ALTER COLUMN "
                                 f"{quote(column)} TYPE bytea USING decode(translate("
@@ -58,4 +65,4 @@ def text_to_binary(app_label: str) -> migrations.RunPython:
                             [cipher.text_to_binary(text), key],
                         )
 
-    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)
+    return migrations.RunPython(forwards, elidable=True)

@@ -13,7 +13,11 @@ from django.db.models.query import ModelIterable
 from django.db.models.query_utils import DeferredAttribute
 
 from refleact.crypto import blind, fields, keyring
-from refleact.crypto.errors import ErasedRowError, HolderChangeError
+from refleact.crypto.errors import (
+    EncryptedLookupError,
+    ErasedRowError,
+    HolderChangeError,
+)
 from refleact.crypto.fields import EncryptedFieldMixin
 
 
@@ -108,10 +112,12 @@ def _holder_fields(model) -> set[str]:
 
 
 def _preload_for(objs, *, related: bool) -> None:
-    if related:
-        objs = _instances_with_related(objs)
+    """Load the keys of these rows (and select_related's) in one key-store query,
+    then open the values their rows left for later (fields.open_pending)."""
+    objs = list(_instances_with_related(objs)) if related else objs
     # __dict__, not the attribute: a deferred holder_id must not cost a query here.
     keyring.preload(obj.__dict__.get("holder_id") for obj in objs)
+    fields.open_pending(o for o in objs if isinstance(o, EncryptedModel))
 
 
 # Attribute descriptors whose __set__ does nothing on a new instance but store the
@@ -139,7 +145,9 @@ class _LoadPlan:
         # is loaded in field order, nobody listens to the init signals, and every
         # field's descriptor merely stores the value.
         self.direct = (
-            list(field_names) == self.attnames
+            model.__init__ is models.Model.__init__
+            and model.__setattr__ is models.Model.__setattr__
+            and list(field_names) == self.attnames
             and not signals.pre_init.has_listeners(model)
             and not signals.post_init.has_listeners(model)
             and all(
@@ -199,6 +207,17 @@ class EncryptedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         self._refuse_holder_change(kwargs)
+        for name, value in kwargs.items():
+            field = self.model._meta.get_field(name)
+            if isinstance(field, EncryptedFieldMixin) and hasattr(
+                value, "resolve_expression"
+            ):
+                # An expression (Value("..."), F(), Concat...) would write what SQL
+                # computes, unsealed: only None and stored Ciphertext may pass.
+                raise EncryptedLookupError(
+                    f"{self.model._meta.label}.{name} is encrypted: update() takes no "
+                    "SQL expression for it; save a model instance"
+                )
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -230,6 +249,16 @@ class EncryptedModel(models.Model):
         abstract = True
         base_manager_name = "objects"
 
+    def __getstate__(self):
+        # Django copies _state shallowly: give a copy (copy.copy, pickling) its own
+        # record of unopened values, and no sealing shortcut of this instance.
+        state = super().__getstate__()
+        model_state = state["_state"].__dict__
+        if "unopened" in model_state:
+            model_state["unopened"] = dict(model_state["unopened"])
+        model_state.pop("sealer", None)
+        return state
+
     def save(self, *args, **kwargs):
         # Not a hidden effect, a refusal. Issue #3: "such rows are read-only"; it
         # covers save(update_fields=...) of plain columns too, which seal nothing.
@@ -239,9 +268,23 @@ class EncryptedModel(models.Model):
                 "read-only"
             )
         super().save(*args, **kwargs)
-        state = self._state.__dict__
-        state["db_pk"] = self.pk
-        state.pop("open_pk", None)
+        self._state.db_pk = self.pk
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        # Values left unopened look deferred to Django, which would skip them:
+        # reload them too, and forget what was recorded of them.
+        unopened = self._state.__dict__.pop("unopened", None)
+        if fields is None and unopened:
+            fields = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if f.attname in self.__dict__ or f.attname in unopened
+            ]
+        elif fields is not None and unopened:
+            kept = {k: v for k, v in unopened.items() if k not in fields}
+            if kept:
+                self._state.unopened = kept
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.testapp.models import Note, Person
 
 _numbers = itertools.count(1)
@@ -31,16 +32,17 @@ def make_note(person: Person, **fields) -> Note:
     return Note.objects.create(person=person, holder_id=person.holder_id, **values)
 
 
-def stored(model, pk, field: str) -> bytes:
-    """Return the stored bytes of one value, as values_list gives them."""
-    return bytes(model.objects.values_list(field, flat=True).get(pk=pk))
+def stored(model, pk, field: str) -> Ciphertext:
+    """Return the stored bytes of one value (as values_list gives them), marked
+    as ciphertext so that update() writes them back as they are."""
+    return Ciphertext(model.objects.values_list(field, flat=True).get(pk=pk))
 
 
-def flip(stored_value: bytes, position: int) -> bytes:
+def flip(stored_value: bytes, position: int) -> Ciphertext:
     """Return the stored value with one byte flipped."""
     raw = bytearray(stored_value)
     raw[position] ^= 0x01
-    return bytes(raw)
+    return Ciphertext(raw)
 
 
 @pytest.fixture

@@ -14,13 +14,14 @@ from django.db import connections, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from refleact.crypto import keyring
+from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import (
     DecryptionError,
     EncryptedLookupError,
     HolderChangeError,
 )
 from refleact.crypto.fields import ERASED, EncryptedCharField
-from refleact.crypto.models import HolderIdField
+from refleact.crypto.models import EncryptedModel, HolderIdField
 from refleact.crypto.testapp.models import Note, Person
 from refleact.crypto.tests.conftest import flip, make_note, make_person, stored
 
@@ -164,7 +165,7 @@ def test_one_flipped_byte_fails_to_open(position, part):
 
 def test_text_that_is_not_a_sealed_value_fails_to_open():
     person = make_person()
-    Person.objects.filter(pk=person.pk).update(email=b"platte tekst")
+    Person.objects.filter(pk=person.pk).update(email=Ciphertext(b"platte tekst"))
 
     assert "is not a sealed value" in str(_open_error(Person, person.pk, "email"))
 
@@ -295,7 +296,7 @@ def test_the_system_check_refuses_encrypted_fields_without_uuid_key_or_holder():
         class Meta:
             app_label = "crypto_testapp"
 
-    class Bound(models.Model):  # noqa: DJ008
+    class Unopened(models.Model):  # noqa: DJ008
         id = models.UUIDField(primary_key=True, default=uuid.uuid4)
         holder_id = HolderIdField()
         secret = EncryptedCharField(max_length=10)
@@ -303,9 +304,17 @@ def test_the_system_check_refuses_encrypted_fields_without_uuid_key_or_holder():
         class Meta:
             app_label = "crypto_testapp"
 
-    ids = {e.id for e in Loose._meta.get_field("secret").check()}
+    class Bound(EncryptedModel):  # noqa: DJ008
+        secret = EncryptedCharField(max_length=10)
 
-    assert ids == {"crypto.E001", "crypto.E002", "crypto.E003"}
+        class Meta:
+            app_label = "crypto_testapp"
+
+    ids = {e.id for e in Loose._meta.get_field("secret").check()}
+    unopened = {e.id for e in Unopened._meta.get_field("secret").check()}
+
+    assert ids == {"crypto.E001", "crypto.E002", "crypto.E003", "crypto.E004"}
+    assert unopened == {"crypto.E004"}
     assert Bound._meta.get_field("secret").check() == []
 
 

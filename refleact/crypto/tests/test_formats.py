@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import connection
 
 from refleact.crypto import keyring
+from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import DecryptionError
 from refleact.crypto.migration_ops import text_to_binary
 from refleact.crypto.testapp.models import Note, Person
@@ -24,7 +25,7 @@ def _seal_version_1(person: Person, field: str, plaintext: bytes) -> bytes:
     kid, aead = keyring.holder_key(person.holder_id, create=False)
     nonce = os.urandom(12)
     aad = f"crypto_testapp.Person|{field}|{person.pk}".encode()
-    return b"\x01" + kid + nonce + aead.encrypt(nonce, plaintext, aad)
+    return Ciphertext(b"\x01" + kid + nonce + aead.encrypt(nonce, plaintext, aad))
 
 
 def test_a_value_sealed_in_version_1_still_opens():
