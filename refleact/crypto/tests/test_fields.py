@@ -182,20 +182,6 @@ def test_a_key_merely_missing_is_an_error_not_erased():
     assert not Person.objects.get(pk=person.pk).is_erased
 
 
-def test_a_copy_saved_as_a_new_row_opens_under_its_own_key():
-    person = make_person(first_name="Origineel")
-    copy = Person.objects.get(pk=person.pk)
-
-    copy.pk = None
-    copy._state.adding = True
-    copy.email = "kopie@voorbeeld.nl"
-    copy.save()
-    keyring.clear_cache()
-
-    assert Person.objects.get(pk=copy.pk).first_name == "Origineel"
-    assert Person.objects.get(pk=person.pk).first_name == "Origineel"
-
-
 def test_a_value_that_fails_to_open_is_written_back_as_it_was():
     person = make_person(first_name="Eerst")
     damaged = flip(stored(Person, person.pk, "email"), 40)
