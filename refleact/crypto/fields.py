@@ -83,6 +83,7 @@ ERASED = _Erased()
 
 
 _MISSING = object()
+_BYTES = (bytes, bytearray, memoryview)
 _NO_ENTRY = (None, float("-inf"))  # never current: a key not cached is looked up
 # The key cache's table, read directly on the read path (see open_row).
 _KEYS = keyring._cache.by_key
@@ -323,9 +324,11 @@ class EncryptedFieldMixin:
                 # when this value cannot be opened now.
                 return Ciphertext(unopened[self.attname][0])
             value = getattr(model_instance, self.attname)  # deferred, or a copy
+        if value.__class__ is str:
+            return self.seal_value(model_instance, value)  # the common case first
         if value is None or value.__class__ is Ciphertext:
             return value  # stored ciphertext assigned as it is
-        if isinstance(value, bytes | bytearray | memoryview):
+        if isinstance(value, _BYTES):
             raise TypeError(
                 f"{self.describe(model_instance)}: bytes are not a value of this "
                 "field (they could be plaintext); wrap stored ciphertext in "
@@ -351,6 +354,8 @@ class EncryptedFieldMixin:
         return value if prepared else self.get_prep_value(value)
 
     def get_db_prep_save(self, value, connection):
+        if value.__class__ is Ciphertext:
+            return value  # what pre_save gives: the common case first
         if type(value) is str and value == "":
             # The effective default a migration writes when it adds a blank
             # encrypted column to a table with rows; it reads back as "".
