@@ -40,26 +40,25 @@ SHORTEST = _CIPHERTEXT_AT + 16  # an empty plaintext still carries its 16-byte t
 
 
 class Ciphertext(bytes):
-    """Stored bytes of a sealed value, marked as such.
+    """Stored bytes of a sealed value, marked as such for ``update()``.
 
-    Encrypted fields write only these (and None) to the database: plain ``bytes``
-    could be plaintext (``upload.read()``), so ``update(field=b"...")`` or an
-    instance holding bytes is refused. ``seal`` returns one; wrap bytes read with
-    ``values()`` in one to write them back as they are.
+    ``update(field=...)`` of an encrypted field takes only these (and None): plain
+    ``bytes`` could be plaintext (``upload.read()``). Wrap bytes read with
+    ``values()`` in one to write them back as they are. (``seal`` itself returns
+    plain bytes: a bytes subclass is tracked by the garbage collector, which on
+    the write path of every value costs more than the sealing.)
     """
 
     __slots__ = ()
 
 
-def seal(aead: AESGCM, key_id: bytes, plaintext: bytes, aad: bytes) -> Ciphertext:
+def seal(aead: AESGCM, key_id: bytes, plaintext: bytes, aad: bytes) -> bytes:
     """Return the stored value for plaintext, sealed under key_id and bound to aad.
 
     key_id is the data key id's 16 bytes (``uuid.UUID.bytes``).
     """
     nonce = _urandom(12)
-    return Ciphertext(
-        _VERSION_BYTE + key_id + nonce + aead.encrypt(nonce, plaintext, aad)
-    )
+    return _VERSION_BYTE + key_id + nonce + aead.encrypt(nonce, plaintext, aad)
 
 
 def text_to_binary(text: str) -> bytes:

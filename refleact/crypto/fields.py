@@ -322,13 +322,15 @@ class EncryptedFieldMixin:
                 # Not opened since loading (or failed to open), same row: write it
                 # back as it was. A change to another column loses nothing, even
                 # when this value cannot be opened now.
-                return Ciphertext(unopened[self.attname][0])
+                return unopened[self.attname][0]
             value = getattr(model_instance, self.attname)  # deferred, or a copy
         if value.__class__ is str:
             return self.seal_value(model_instance, value)  # the common case first
         if value is None or value.__class__ is Ciphertext:
             return value  # stored ciphertext assigned as it is
         if isinstance(value, _BYTES):
+            # What pre_save returns as bytes is sealed (or written back as loaded):
+            # bytes on the instance could be plaintext.
             raise TypeError(
                 f"{self.describe(model_instance)}: bytes are not a value of this "
                 "field (they could be plaintext); wrap stored ciphertext in "
@@ -343,7 +345,10 @@ class EncryptedFieldMixin:
         return self.seal_value(model_instance, value)
 
     def get_prep_value(self, value):
-        if value is None or value.__class__ is Ciphertext:
+        # bytes: what pre_save gives (sealed), or stored ciphertext compared as
+        # stored. update() takes only Ciphertext (EncryptedQuerySet.update), and
+        # pre_save refuses bytes on an instance: plaintext bytes never get here.
+        if value is None or value.__class__ is bytes or value.__class__ is Ciphertext:
             return value
         raise EncryptedLookupError(
             f"{self.model._meta.label}.{self.name} is encrypted and cannot be compared "
@@ -354,12 +359,12 @@ class EncryptedFieldMixin:
         return value if prepared else self.get_prep_value(value)
 
     def get_db_prep_save(self, value, connection):
-        if value.__class__ is Ciphertext:
+        if value.__class__ is bytes:
             return value  # what pre_save gives: the common case first
         if type(value) is str and value == "":
             # The effective default a migration writes when it adds a blank
             # encrypted column to a table with rows; it reads back as "".
-            return Ciphertext()
+            return b""
         return self.get_prep_value(value)
 
     def get_lookup(self, lookup_name):

@@ -13,6 +13,7 @@ from django.db.models.query import ModelIterable
 from django.db.models.query_utils import DeferredAttribute
 
 from refleact.crypto import blind, fields, keyring
+from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import (
     EncryptedLookupError,
     ErasedRowError,
@@ -209,19 +210,32 @@ class EncryptedQuerySet(models.QuerySet):
         self._refuse_holder_change(kwargs)
         for name, value in kwargs.items():
             field = self.model._meta.get_field(name)
-            if isinstance(field, EncryptedFieldMixin) and hasattr(
-                value, "resolve_expression"
+            if (
+                isinstance(field, EncryptedFieldMixin)
+                and value is not None
+                and value.__class__ is not Ciphertext
             ):
-                # An expression (Value("..."), F(), Concat...) would write what SQL
-                # computes, unsealed: only None and stored Ciphertext may pass.
+                # Plaintext, plain bytes (could be plaintext) or an expression
+                # (Value("..."), F(), Concat... write what SQL computes, unsealed).
                 raise EncryptedLookupError(
-                    f"{self.model._meta.label}.{name} is encrypted: update() takes no "
-                    "SQL expression for it; save a model instance"
+                    f"{self.model._meta.label}.{name} is encrypted: update() takes "
+                    "only None or stored Ciphertext for it; save a model instance"
                 )
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         self._refuse_holder_change(fields)
+        encrypted = {
+            f.name
+            for f in self.model._meta.concrete_fields
+            if getattr(f, "encrypted", False)
+        }
+        if encrypted & {getattr(f, "name", f) for f in fields}:
+            # It writes through SQL expressions, which would not seal the values.
+            raise EncryptedLookupError(
+                f"{self.model._meta.label}: bulk_update() cannot write encrypted "
+                "fields; save each instance"
+            )
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def _refuse_holder_change(self, names) -> None:

@@ -109,6 +109,7 @@ def test_select_related_rows_open_fully(cache):
 
 def test_plaintext_bytes_are_never_written():
     person = make_person()
+    original = person.last_name
 
     with pytest.raises(TypeError, match="bytes are not a value"), transaction.atomic():
         Person.objects.create(
@@ -118,8 +119,12 @@ def test_plaintext_bytes_are_never_written():
         Person.objects.filter(pk=person.pk).update(last_name=b"Ook Geheim")
     with pytest.raises(EncryptedLookupError), transaction.atomic():
         Person.objects.filter(pk=person.pk).update(last_name=Value("Ook Geheim"))
+    person.last_name = "Bulk Geheim"
+    with pytest.raises(EncryptedLookupError), transaction.atomic():
+        Person.objects.bulk_update([person], ["last_name"])
 
     assert b"Geheim" not in stored(Person, person.pk, "last_name")
+    assert Person.objects.get(pk=person.pk).last_name == original
 
 
 def test_a_value_left_in_text_form_opens_and_bad_text_spoils_only_itself():
