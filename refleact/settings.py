@@ -9,9 +9,11 @@ manage.py, WSGI and the Celery worker with one clear line.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import timedelta
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from refleact import localenv
 
@@ -100,8 +102,31 @@ TEMPLATES = [
 ]
 
 
+_SUPPORTED_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+
+
 def _database(url_variable: str, default_file) -> dict:
-    config = env.db_url(url_variable, default=f"sqlite:///{default_file}")
+    default = f"sqlite:///{default_file}"
+    try:
+        with warnings.catch_warnings():
+            # django-environ warns of an unknown scheme with the whole URL in the
+            # message (a password, perhaps): the refusal below names the variable.
+            warnings.simplefilter("ignore")
+            config = env.db_url(url_variable, default=default)
+        problem = (
+            None
+            if config.get("ENGINE") in _SUPPORTED_ENGINES
+            else "names a database Refleact does not run on"
+        )
+    except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
+        problem = f"is malformed ({type(exc).__name__})"
+    if problem:
+        # The URL itself is not repeated: it may hold a password.
+        CONFIGURATION_PROBLEMS.append(
+            f"{url_variable} {problem}; use postgres://USER:PASSWORD@HOST:PORT/NAME "
+            "or sqlite:////absolute/path.sqlite3"
+        )
+        config = env.db_url_config(default)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if str(config["NAME"]).startswith(str(VAR_DIR)):
             VAR_DIR.mkdir(exist_ok=True)
@@ -170,9 +195,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 
 # E-mail never carries personal data (policy); it only points to the portal.
-EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
-)
+_EMAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
+try:
+    EMAIL_CONFIG = env.email_url("EMAIL_URL", default=_EMAIL_DEFAULT)
+except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
+    CONFIGURATION_PROBLEMS.append(
+        f"EMAIL_URL is malformed ({type(exc).__name__}); use e.g. "
+        "smtp+tls://USER:PASSWORD@HOST:587"
+    )
+    EMAIL_CONFIG = env.email_url_config(_EMAIL_DEFAULT)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Refleact <noreply@refleact.nl>"

@@ -76,6 +76,26 @@ def test_check_refuses_a_missing_or_malformed_key(tmp_path, variable, value):
     assert_one_line_refusal(result, naming=variable)
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "nonsense-geheim"),
+        ("DATABASE_URL", "postgres://refleact:geheim@db.example:notaport/refleact"),
+        ("DATABASE_URL", "mysql://refleact:geheim@db.example/refleact"),
+        ("KEYSTORE_DATABASE_URL", "postgres://refleact:geheim@db.example:x/keys"),
+        ("EMAIL_URL", "smtp://mail:geheim@mail.example:notaport"),
+        ("EMAIL_URL", "pigeon://mail:geheim@loft.example"),
+    ],
+)
+def test_check_refuses_a_malformed_url_without_repeating_it(tmp_path, variable, value):
+    result = run(
+        ["manage.py", "check"], env=production_env(tmp_path, **{variable: value})
+    )
+
+    assert_one_line_refusal(result, naming=variable)
+    assert "geheim" not in result.stderr + result.stdout
+
+
 def test_debug_does_not_excuse_missing_encryption_keys(tmp_path):
     env = production_env(tmp_path, DJANGO_DEBUG="true", FIELD_ENCRYPTION_KEYS=None)
 
