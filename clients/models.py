@@ -42,6 +42,17 @@ class Organisation(EncryptedModel):
     billing_reference = EncryptedCharField(
         _("purchase order or reference"), max_length=100, blank=True
     )
+    # Organisations have no coach of their own: a coach sees those of their
+    # clients and trajectories, and the ones they created (before first use).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False
     )

@@ -33,20 +33,24 @@ def client_get_for_user(*, user, pk) -> Client:
 
 def organisations_for_user(*, user) -> QuerySet[Organisation]:
     """Return the organisations this user may see: for a coach, those of their clients
-    or of their trajectories."""
+    or of their trajectories, and those they created."""
     if getattr(user, "is_owner", False):
         return Organisation.objects.all()
     if getattr(user, "is_coach", False):
         from dossiers.models import Trajectory
 
-        return Organisation.objects.filter(
-            pk__in=clients_for_user(user=user)
-            .exclude(organisation=None)
-            .values("organisation_id")
-        ) | Organisation.objects.filter(
-            pk__in=Trajectory.objects.filter(coach=user)
-            .exclude(organisation=None)
-            .values("organisation_id")
+        return (
+            Organisation.objects.filter(
+                pk__in=clients_for_user(user=user)
+                .exclude(organisation=None)
+                .values("organisation_id")
+            )
+            | Organisation.objects.filter(
+                pk__in=Trajectory.objects.filter(coach=user)
+                .exclude(organisation=None)
+                .values("organisation_id")
+            )
+            | Organisation.objects.filter(created_by=user)
         )
     return Organisation.objects.none()
 

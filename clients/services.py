@@ -60,6 +60,8 @@ def organisation_save(
     *, actor, organisation: Organisation, request=None
 ) -> Organisation:
     adding = organisation._state.adding
+    if adding and organisation.created_by_id is None and getattr(actor, "pk", None):
+        organisation.created_by = actor
     organisation.full_clean()
     organisation.save()
     action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
@@ -99,10 +101,15 @@ def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
         )
     )
     Trajectory.objects.filter(pk__in=[t.pk for t in moving]).update(coach=to_coach)
+    # The organisations the departing coach created (and sees because of that).
+    created = list(Organisation.objects.filter(created_by=from_coach))
+    Organisation.objects.filter(pk__in=[o.pk for o in created]).update(
+        created_by=to_coach
+    )
     audit_record_many(
         request=request,
         actor=actor,
         action=AuditEvent.Action.CHANGE,
-        objs=[*clients, *moving],
+        objs=[*clients, *moving, *created],
     )
     return len(clients)

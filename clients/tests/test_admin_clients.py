@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from refleact.audit.models import AuditEvent
-from refleact.testing.factories import ClientFactory
+from refleact.testing.factories import ClientFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -161,6 +161,7 @@ def test_view_is_audited_without_values(coach, coach_http):
 
 def test_owner_hands_over_a_departing_coachs_clients(owner_http, coach, outsider):
     moved = ClientFactory.create_batch(3, coaches=[coach])
+    created = OrganisationFactory(created_by=coach)
     response = owner_http.post(
         reverse("admin:clients_client_hand_over"),
         {"from_coach": coach.pk, "to_coach": outsider.pk},
@@ -168,6 +169,8 @@ def test_owner_hands_over_a_departing_coachs_clients(owner_http, coach, outsider
     assert response.status_code == 302
     for client in moved:
         assert list(client.coaches.all()) == [outsider]
+    created.refresh_from_db()
+    assert created.created_by == outsider
 
 
 def test_coach_cannot_hand_over(coach_http, coach, outsider):

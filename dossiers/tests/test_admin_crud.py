@@ -145,6 +145,24 @@ def test_organisation_create_change_delete(owner_http):
     assert delete.status_code == 302 and not Organisation.objects.exists()
 
 
+def test_a_coach_sees_the_organisation_they_created_before_it_is_used(
+    coach, coach_http, outsider_http
+):
+    add = coach_http.post(
+        reverse("admin:clients_organisation_add"), {"name": "Stichting Nieuw Begin"}
+    )
+    assert add.status_code == 302
+    organisation = Organisation.objects.get()
+    url = reverse("admin:clients_organisation_change", args=[organisation.pk])
+
+    listed = coach_http.get(reverse("admin:clients_organisation_changelist"))
+
+    assert list(listed.context["cl"].result_list) == [organisation]
+    assert coach_http.get(url).status_code == 200
+    assert outsider_http.get(url).status_code == 404
+    assert organisation.created_by == coach
+
+
 def test_outsider_gets_404_on_organisation_of_another_coach(coach, outsider_http):
     organisation = OrganisationFactory()
     ClientFactory(organisation=organisation, kind="contact", coaches=[coach])
