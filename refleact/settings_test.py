@@ -32,3 +32,18 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process whatever the environment, so no unit test depends on a
 # worker; integration tests switch the Celery app to the real broker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# SQLite test databases in files, not Django's shared-cache in-memory default: in
+# shared-cache mode a second connection (the live server's threads in browser
+# tests) meets a write lock with "database table is locked" at once instead of
+# waiting, as connections to a file do (and as production's do). One pair of files
+# per test process, so parallel runs never share them; Django deletes them after.
+import tempfile  # noqa: E402
+
+for _alias, _database in DATABASES.items():  # noqa: F405
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database["TEST"] = {
+            "NAME": os.path.join(
+                tempfile.gettempdir(), f"refleact-test-{os.getpid()}-{_alias}.sqlite3"
+            )
+        }
