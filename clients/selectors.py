@@ -33,7 +33,8 @@ def client_get_for_user(*, user, pk) -> Client:
 
 def organisations_for_user(*, user) -> QuerySet[Organisation]:
     """Return the organisations this user may see: for a coach, those of their clients
-    or of their trajectories, and those they created."""
+    or of their trajectories, and those they created while no client or trajectory
+    uses them yet (once one does, who may see it follows that use)."""
     if getattr(user, "is_owner", False):
         return Organisation.objects.all()
     if getattr(user, "is_coach", False):
@@ -50,9 +51,15 @@ def organisations_for_user(*, user) -> QuerySet[Organisation]:
                 .exclude(organisation=None)
                 .values("organisation_id")
             )
-            | Organisation.objects.filter(created_by=user)
+            | unused_organisations_created_by(user)
         )
     return Organisation.objects.none()
+
+
+def unused_organisations_created_by(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        created_by=user, clients__isnull=True, trajectories__isnull=True
+    )
 
 
 def coaches_for_user(*, user):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from clients import selectors
 from clients.models import Client, Organisation
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record, audit_record_many
@@ -60,7 +61,14 @@ def organisation_save(
     *, actor, organisation: Organisation, request=None
 ) -> Organisation:
     adding = organisation._state.adding
-    if adding and organisation.created_by_id is None and getattr(actor, "pk", None):
+    if (
+        adding
+        and organisation.created_by_id is None
+        and getattr(actor, "is_coach", False)
+        and not getattr(actor, "is_owner", False)
+    ):
+        # Lets the coach find it again before a client or trajectory uses it (the
+        # owner sees every organisation anyway).
         organisation.created_by = actor
     organisation.full_clean()
     organisation.save()
@@ -101,8 +109,9 @@ def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
         )
     )
     Trajectory.objects.filter(pk__in=[t.pk for t in moving]).update(coach=to_coach)
-    # The organisations the departing coach created (and sees because of that).
-    created = list(Organisation.objects.filter(created_by=from_coach))
+    # The organisations the departing coach created and sees because of that: the
+    # ones no client or trajectory uses yet.
+    created = list(selectors.unused_organisations_created_by(from_coach))
     Organisation.objects.filter(pk__in=[o.pk for o in created]).update(
         created_by=to_coach
     )

@@ -162,6 +162,8 @@ def test_view_is_audited_without_values(coach, coach_http):
 def test_owner_hands_over_a_departing_coachs_clients(owner_http, coach, outsider):
     moved = ClientFactory.create_batch(3, coaches=[coach])
     created = OrganisationFactory(created_by=coach)
+    used_elsewhere = OrganisationFactory(created_by=coach)
+    ClientFactory(organisation=used_elsewhere, kind="contact")
     response = owner_http.post(
         reverse("admin:clients_client_hand_over"),
         {"from_coach": coach.pk, "to_coach": outsider.pk},
@@ -170,7 +172,9 @@ def test_owner_hands_over_a_departing_coachs_clients(owner_http, coach, outsider
     for client in moved:
         assert list(client.coaches.all()) == [outsider]
     created.refresh_from_db()
-    assert created.created_by == outsider
+    used_elsewhere.refresh_from_db()
+    assert created.created_by == outsider  # unused: the new coach finds it
+    assert used_elsewhere.created_by == coach  # used: visibility follows the use
 
 
 def test_coach_cannot_hand_over(coach_http, coach, outsider):

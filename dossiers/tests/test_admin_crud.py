@@ -163,6 +163,24 @@ def test_a_coach_sees_the_organisation_they_created_before_it_is_used(
     assert organisation.created_by == coach
 
 
+def test_a_created_organisation_follows_its_use_once_used(
+    coach, coach_http, outsider, owner_http
+):
+    coach_http.post(
+        reverse("admin:clients_organisation_add"), {"name": "Stichting Gedeeld"}
+    )
+    organisation = Organisation.objects.get()
+    ClientFactory(organisation=organisation, kind="contact", coaches=[outsider])
+    owner_http.post(
+        reverse("admin:clients_organisation_add"), {"name": "Door de eigenaar"}
+    )
+
+    url = reverse("admin:clients_organisation_change", args=[organisation.pk])
+
+    assert coach_http.get(url).status_code == 404  # used by another coach's client
+    assert Organisation.objects.exclude(pk=organisation.pk).get().created_by is None
+
+
 def test_outsider_gets_404_on_organisation_of_another_coach(coach, outsider_http):
     organisation = OrganisationFactory()
     ClientFactory(organisation=organisation, kind="contact", coaches=[coach])
