@@ -105,6 +105,26 @@ TEMPLATES = [
 _SUPPORTED_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
 
 
+def _database_problem(config: dict, *, empty: bool) -> str | None:
+    """What is wrong with a parsed database URL, in words that never quote it."""
+    if empty:
+        return "is empty"
+    engine, name = config.get("ENGINE"), str(config.get("NAME") or "")
+    if engine not in _SUPPORTED_ENGINES:
+        return "names a database Refleact does not run on"
+    if engine == "django.db.backends.sqlite3":
+        if name in ("", ":memory:") or not os.path.isabs(name):
+            return "needs an absolute file path (sqlite:////path/to/file.sqlite3)"
+    elif not name or any(c in name for c in "@:/"):
+        # postgres:/user:password@host/db (one slash) puts it all in the name.
+        return "has no valid database name (check the slashes after postgres:)"
+    try:
+        int(config.get("CONN_MAX_AGE") or 0)
+    except (TypeError, ValueError):
+        return "has a conn_max_age that is not a number of seconds"
+    return None
+
+
 def _database(url_variable: str, default_file) -> dict:
     default = f"sqlite:///{default_file}"
     try:
@@ -113,11 +133,7 @@ def _database(url_variable: str, default_file) -> dict:
             # message (a password, perhaps): the refusal below names the variable.
             warnings.simplefilter("ignore")
             config = env.db_url(url_variable, default=default)
-        problem = (
-            None
-            if config.get("ENGINE") in _SUPPORTED_ENGINES
-            else "names a database Refleact does not run on"
-        )
+        problem = _database_problem(config, empty=os.environ.get(url_variable) == "")
     except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
         problem = f"is malformed ({type(exc).__name__})"
     if problem:
@@ -139,7 +155,7 @@ def _database(url_variable: str, default_file) -> dict:
                 "init_command": "PRAGMA secure_delete=ON;",
             }
         )
-    config.setdefault("CONN_MAX_AGE", 0)
+    config["CONN_MAX_AGE"] = int(config.get("CONN_MAX_AGE") or 0)
     config["ATOMIC_REQUESTS"] = False
     return config
 
@@ -198,10 +214,18 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 _EMAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
 try:
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default=_EMAIL_DEFAULT)
+    _email_problem = (
+        "has no host"
+        if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+        and not EMAIL_CONFIG.get("EMAIL_HOST")
+        else None
+    )
 except (ValueError, KeyError, TypeError, ImproperlyConfigured) as exc:
+    _email_problem = f"is malformed ({type(exc).__name__})"
+if _email_problem:
+    # The URL itself is not repeated: it may hold a password.
     CONFIGURATION_PROBLEMS.append(
-        f"EMAIL_URL is malformed ({type(exc).__name__}); use e.g. "
-        "smtp+tls://USER:PASSWORD@HOST:587"
+        f"EMAIL_URL {_email_problem}; use e.g. smtp+tls://USER:PASSWORD@HOST:587"
     )
     EMAIL_CONFIG = env.email_url_config(_EMAIL_DEFAULT)
 vars().update(EMAIL_CONFIG)

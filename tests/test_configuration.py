@@ -85,6 +85,13 @@ def test_check_refuses_a_missing_or_malformed_key(tmp_path, variable, value):
         ("KEYSTORE_DATABASE_URL", "postgres://refleact:geheim@db.example:x/keys"),
         ("EMAIL_URL", "smtp://mail:geheim@mail.example:notaport"),
         ("EMAIL_URL", "pigeon://mail:geheim@loft.example"),
+        ("EMAIL_URL", "smtp://"),
+        ("DATABASE_URL", "postgres:/refleact:geheim@db.example/refleact"),
+        ("DATABASE_URL", "postgres://"),
+        ("DATABASE_URL", ""),
+        ("DATABASE_URL", "sqlite://"),
+        ("DATABASE_URL", "sqlite:///relatief/geheim.sqlite3"),
+        ("DATABASE_URL", "postgres://u:geheim@db.example/refleact?conn_max_age=abc"),
     ],
 )
 def test_check_refuses_a_malformed_url_without_repeating_it(tmp_path, variable, value):

@@ -340,6 +340,13 @@ class EncryptedFieldMixin:
             raise ErasedRowError(
                 f"{self.describe(model_instance)} was erased; the row is read-only"
             )
+        if hasattr(value, "resolve_expression"):
+            # F(), Value(), ...: SQL would compute the value, unsealed; sealing the
+            # expression's text would store nonsense.
+            raise TypeError(
+                f"{self.describe(model_instance)}: an SQL expression is not a value "
+                "of an encrypted field"
+            )
         if isinstance(value, Promise):
             value = str(value)
         return self.seal_value(model_instance, value)
@@ -347,9 +354,18 @@ class EncryptedFieldMixin:
     def get_prep_value(self, value):
         # bytes: what pre_save gives (sealed), or stored ciphertext compared as
         # stored. update() takes only Ciphertext (EncryptedQuerySet.update), and
-        # pre_save refuses bytes on an instance: plaintext bytes never get here.
-        if value is None or value.__class__ is bytes or value.__class__ is Ciphertext:
+        # pre_save refuses bytes on an instance; what still gets here (a raw save,
+        # a plain QuerySet) must at least look sealed: a known version byte and
+        # room for header and tag. Text never starts with byte 1 or 2.
+        if value is None:
             return value
+        if value.__class__ is bytes or value.__class__ is Ciphertext:
+            if not value or (len(value) >= _SHORTEST and value[0] in _VERSIONS):
+                return value
+            raise EncryptedLookupError(
+                f"{self.model._meta.label}.{self.name}: bytes that are not a sealed "
+                "value cannot be written or compared"
+            )
         raise EncryptedLookupError(
             f"{self.model._meta.label}.{self.name} is encrypted and cannot be compared "
             "or written in SQL; use its blind index, or save a model instance"
@@ -359,7 +375,11 @@ class EncryptedFieldMixin:
         return value if prepared else self.get_prep_value(value)
 
     def get_db_prep_save(self, value, connection):
-        if value.__class__ is bytes:
+        if (
+            value.__class__ is bytes
+            and len(value) >= _SHORTEST
+            and value[0] in _VERSIONS
+        ):
             return value  # what pre_save gives: the common case first
         if type(value) is str and value == "":
             # The effective default a migration writes when it adds a blank
@@ -578,6 +598,22 @@ def _open_one(field, instance, raw) -> tuple[object, str | None]:
         # Opened, but not a value of this field (its kind changed under the same
         # name?). The parser's message may quote the plaintext: not repeated.
         return None, f"opened but is not a valid {type(field).__name__} value"
+
+
+def reopen(instance, field, raw) -> None:
+    """Put a value read again as stored on the instance, opened if it opens."""
+    attname = field.attname
+    unopened = instance._state.__dict__.get("unopened")
+    if unopened is not None:
+        unopened.pop(attname, None)
+    if not raw:
+        instance.__dict__[attname] = None if raw is None else ""
+        return
+    _leave(instance, attname, raw if raw.__class__ is bytes else _as_bytes(raw))
+    try:
+        field.open_later(instance)
+    except DecryptionError:
+        pass  # recorded: reading it raises, naming its place
 
 
 def failed_to_open(instance, attname: str) -> bool:

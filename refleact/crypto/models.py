@@ -19,7 +19,7 @@ from refleact.crypto.errors import (
     ErasedRowError,
     HolderChangeError,
 )
-from refleact.crypto.fields import EncryptedFieldMixin
+from refleact.crypto.fields import EncryptedFieldMixin, reopen
 
 
 def _same_holder(a, b) -> bool:
@@ -200,11 +200,26 @@ class EncryptedQuerySet(models.QuerySet):
             _preload_for(batch, related=True)
             yield from batch
 
-    def bulk_create(self, objs, *args, **kwargs):
+    def bulk_create(self, objs, *args, update_fields=None, **kwargs):
+        if kwargs.get("update_conflicts") and update_fields:
+            # An upsert rewrites the conflicting row's columns with this object's:
+            # values sealed under this object's holder in a row of another holder
+            # (or another holder_id), which destroying that row's key would miss.
+            sealed = {
+                name
+                for f in self.model._meta.concrete_fields
+                if getattr(f, "encrypted", False) or isinstance(f, HolderIdField)
+                for name in (f.name, f.attname)
+            }
+            if sealed & set(update_fields):
+                raise EncryptedLookupError(
+                    f"{self.model._meta.label}: bulk_create(update_conflicts=True) "
+                    "cannot update encrypted fields or holder_id; save each instance"
+                )
         objs = list(objs)
         # One key-store query for the existing keys and one transaction for the new.
         keyring.preload((getattr(o, "holder_id", None) for o in objs), create=True)
-        return super().bulk_create(objs, *args, **kwargs)
+        return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
 
     def update(self, **kwargs):
         self._refuse_holder_change(kwargs)
@@ -285,20 +300,51 @@ class EncryptedModel(models.Model):
         self._state.db_pk = self.pk
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        # Values left unopened look deferred to Django, which would skip them:
-        # reload them too, and forget what was recorded of them.
-        unopened = self._state.__dict__.pop("unopened", None)
-        if fields is None and unopened:
-            fields = [
-                f.attname
-                for f in self._meta.concrete_fields
-                if f.attname in self.__dict__ or f.attname in unopened
-            ]
-        elif fields is not None and unopened:
-            kept = {k: v for k, v in unopened.items() if k not in fields}
-            if kept:
-                self._state.unopened = kept
-        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        """Reload from the database; encrypted values from their stored bytes.
+
+        A value that failed to open (or was left for later) looks deferred to
+        Django, which would skip it, and so would a value that fails to open now
+        in the row Django loads. So Django reloads the rest, and the encrypted
+        values asked for are read again as stored and opened here: each reads
+        as the database holds it, or raises naming its place.
+        """
+        state = self._state.__dict__
+        unopened = state.pop("unopened", None) or {}
+        names = None if fields is None else set(fields)
+        try:
+            super().refresh_from_db(
+                using=using, fields=fields, from_queryset=from_queryset
+            )
+        except Exception:
+            if unopened:
+                state["unopened"] = unopened
+            raise
+        encrypted = [
+            f
+            for f in self._meta.concrete_fields
+            if isinstance(f, EncryptedFieldMixin)
+            and (names is None or f.name in names or f.attname in names)
+        ]
+        kept = {
+            k: v for k, v in unopened.items() if k not in {f.attname for f in encrypted}
+        }
+        if kept:
+            state["unopened"] = kept
+        if not encrypted:
+            return
+        queryset = (
+            from_queryset
+            if from_queryset is not None
+            else self.__class__._base_manager.db_manager(using or self._state.db)
+        )
+        stored = (
+            queryset.filter(pk=self.pk)
+            .values_list(*(f.attname for f in encrypted))
+            .get()
+        )
+        self._state.db_pk = self.pk
+        for field, raw in zip(encrypted, stored, strict=True):
+            reopen(self, field, raw)
 
     @classmethod
     def from_db(cls, db, field_names, values):

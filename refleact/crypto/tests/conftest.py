@@ -6,6 +6,7 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
 
 from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.testapp.models import Note, Person
@@ -36,6 +37,19 @@ def stored(model, pk, field: str) -> Ciphertext:
     """Return the stored bytes of one value (as values_list gives them), marked
     as ciphertext so that update() writes them back as they are."""
     return Ciphertext(model.objects.values_list(field, flat=True).get(pk=pk))
+
+
+def write_stored(model, pk, field: str, raw: bytes) -> None:
+    """Write bytes into a row's column in SQL, past every check of the fields:
+    how a damaged or hand-made value gets into the database."""
+    q = connection.ops.quote_name
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {q(meta.db_table)} SET {q(meta.get_field(field).column)} = %s "  # noqa: S608
+            f"WHERE {q(meta.pk.column)} = %s",
+            [raw, meta.pk.get_db_prep_value(pk, connection)],
+        )
 
 
 def flip(stored_value: bytes, position: int) -> Ciphertext:

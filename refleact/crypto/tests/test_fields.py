@@ -14,7 +14,6 @@ from django.db import connections, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
 
 from refleact.crypto import keyring
-from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import (
     DecryptionError,
     EncryptedLookupError,
@@ -23,7 +22,13 @@ from refleact.crypto.errors import (
 from refleact.crypto.fields import ERASED, EncryptedCharField
 from refleact.crypto.models import EncryptedModel, HolderIdField
 from refleact.crypto.testapp.models import Note, Person
-from refleact.crypto.tests.conftest import flip, make_note, make_person, stored
+from refleact.crypto.tests.conftest import (
+    flip,
+    make_note,
+    make_person,
+    stored,
+    write_stored,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -154,8 +159,8 @@ def test_a_ciphertext_moved_to_another_model_fails():
 def test_one_flipped_byte_fails_to_open(position, part):
     person = make_person(email="een@byte.nl")
 
-    Person.objects.filter(pk=person.pk).update(
-        email=flip(stored(Person, person.pk, "email"), position)
+    write_stored(
+        Person, person.pk, "email", flip(stored(Person, person.pk, "email"), position)
     )
     error = _open_error(Person, person.pk, "email")
 
@@ -165,7 +170,7 @@ def test_one_flipped_byte_fails_to_open(position, part):
 
 def test_text_that_is_not_a_sealed_value_fails_to_open():
     person = make_person()
-    Person.objects.filter(pk=person.pk).update(email=Ciphertext(b"platte tekst"))
+    write_stored(Person, person.pk, "email", b"platte tekst")
 
     assert "is not a sealed value" in str(_open_error(Person, person.pk, "email"))
 

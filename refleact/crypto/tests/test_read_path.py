@@ -14,7 +14,13 @@ from refleact.crypto import keyring
 from refleact.crypto.cipher import Ciphertext
 from refleact.crypto.errors import DecryptionError, EncryptedLookupError
 from refleact.crypto.testapp.models import Note, Person
-from refleact.crypto.tests.conftest import flip, make_note, make_person, stored
+from refleact.crypto.tests.conftest import (
+    flip,
+    make_note,
+    make_person,
+    stored,
+    write_stored,
+)
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -45,8 +51,8 @@ def test_a_loaded_row_has_no_deferred_fields(cache):
 @pytest.mark.parametrize("position", [0, 5, 20, 40, -1])
 def test_a_flipped_byte_fails_whatever_the_cache_holds(cache, position):
     person = make_person(email="een@byte.nl")
-    Person.objects.filter(pk=person.pk).update(
-        email=flip(stored(Person, person.pk, "email"), position)
+    write_stored(
+        Person, person.pk, "email", flip(stored(Person, person.pk, "email"), position)
     )
 
     loaded = _load(Person, person.pk, cache)
@@ -167,3 +173,76 @@ def test_a_value_that_opens_but_does_not_parse_fails_without_showing_it():
         loaded.born  # noqa: B018
     assert "Alice" not in str(caught.value)
     assert caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_refresh_keeps_a_failing_value_failing_and_the_row_savable():
+    person = make_person(first_name="Blijft")
+    write_stored(
+        Person, person.pk, "email", flip(stored(Person, person.pk, "email"), 40)
+    )
+    loaded = Person.objects.get(pk=person.pk)
+
+    loaded.refresh_from_db()
+    loaded.refresh_from_db(fields=["email"])
+
+    with pytest.raises(DecryptionError, match="failed to open"):
+        loaded.email  # noqa: B018
+    loaded.first_name = "Opgeslagen"
+    loaded.save()
+    assert Person.objects.get(pk=person.pk).first_name == "Opgeslagen"
+
+
+def test_refresh_reads_a_value_that_fails_now_as_failing():
+    person = make_person(email="eerst@goed.nl")
+    loaded = Person.objects.get(pk=person.pk)
+    write_stored(
+        Person, person.pk, "email", flip(stored(Person, person.pk, "email"), 40)
+    )
+
+    loaded.refresh_from_db()
+
+    with pytest.raises(DecryptionError):
+        loaded.email  # noqa: B018  (not the stale plaintext)
+
+
+def test_refresh_clears_prefetched_rows_also_with_a_failing_value():
+    person = make_person()
+    make_note(person)
+    write_stored(
+        Person, person.pk, "email", flip(stored(Person, person.pk, "email"), 40)
+    )
+    loaded = Person.objects.prefetch_related("notes").get(pk=person.pk)
+    assert len(loaded.notes.all()) == 1
+    Note.objects.filter(person=person).delete()
+
+    loaded.refresh_from_db()
+
+    assert len(loaded.notes.all()) == 0
+
+
+def test_other_ways_in_refuse_what_is_not_sealed():
+    from django.db.models import F, QuerySet
+
+    person = make_person()
+    before = stored(Person, person.pk, "email")
+
+    with pytest.raises(EncryptedLookupError), transaction.atomic():
+        QuerySet(Person).filter(pk=person.pk).update(email=b"QS-GEHEIM")
+    with pytest.raises(EncryptedLookupError), transaction.atomic():
+        Person.objects.create(first_name=Ciphertext(b"CT-GEHEIM"), last_name="X")
+    raw = Person.objects.get(pk=person.pk)
+    raw.__dict__["email"] = b"RAW-GEHEIM"
+    with pytest.raises(EncryptedLookupError), transaction.atomic():
+        raw.save_base(raw=True)
+    expression = Person.objects.get(pk=person.pk)
+    expression.email = F("first_name")
+    with pytest.raises(TypeError, match="SQL expression"), transaction.atomic():
+        expression.save()
+    twin = Person(pk=person.pk, holder_id=person.holder_id, email="ander@x.nl")
+    with pytest.raises(EncryptedLookupError), transaction.atomic():
+        Person.objects.bulk_create(
+            [twin], update_conflicts=True, unique_fields=["id"], update_fields=["email"]
+        )
+
+    assert stored(Person, person.pk, "email") == before
+    assert Person.objects.count() == 1
