@@ -218,7 +218,13 @@ class EncryptedQuerySet(models.QuerySet):
                 )
         objs = list(objs)
         # One key-store query for the existing keys and one transaction for the new.
-        keyring.preload((getattr(o, "holder_id", None) for o in objs), create=True)
+        # The distinct holders first (a batch of entries has few), read from
+        # __dict__ where set (no descriptor call per object).
+        holders = {
+            o.__dict__["holder_id"] if "holder_id" in o.__dict__ else o.holder_id
+            for o in objs
+        }
+        keyring.preload(holders, create=True)
         return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
 
     def update(self, **kwargs):
