@@ -17,8 +17,9 @@ ciphertext (``bytes``), never plaintext: they have no row to bind the value to.
 Read through model instances. Comparing, filtering or transforming an encrypted
 column in SQL (``filter(email=...)``, ``email__icontains``, ``update(email=...)``)
 raises EncryptedLookupError: use the blind index. Only ``isnull`` (and ``=None``)
-work, and stored ciphertext wrapped in ``cipher.Ciphertext`` may be compared or
-written as it is (plain ``bytes`` are refused: they could be plaintext).
+work, and stored ciphertext may be compared or written as it is: ``update()``
+takes it wrapped in ``cipher.Ciphertext``, and bytes that do not look sealed are
+refused wherever they come from (they could be plaintext).
 """
 
 from __future__ import annotations
@@ -90,6 +91,13 @@ _KEYS = keyring._cache.by_key
 _GONE = keyring._ERASED
 _SHORTEST = cipher.SHORTEST
 _VERSIONS = cipher.VERSIONS
+
+
+def _pk_text_v1(pk) -> bytes:
+    """The primary key as format version 1 bound it: its canonical text."""
+    if pk.__class__ is not uuid.UUID:
+        pk = uuid.UUID(str(pk))
+    return str(pk).encode("ascii")
 
 
 def _pk_bytes(pk) -> bytes:
@@ -515,7 +523,7 @@ def open_row(instance, plan, values) -> None:
         if version == 2:
             aad = prefix + pk
         elif version == 1:
-            aad = prefix + str(instance._state.db_pk).encode("ascii")
+            aad = prefix + _pk_text_v1(instance._state.db_pk)
         else:
             _leave(instance, attname, raw)
             continue
@@ -582,10 +590,7 @@ def _open_one(field, instance, raw) -> tuple[object, str | None]:
         return None, f"cannot be opened: {exc}"
     pk = instance._state.db_pk
     if raw[0] == 1:
-        # Version 1 bound the primary key's text; version 2 binds its 16 bytes.
-        if pk.__class__ is not uuid.UUID:
-            pk = uuid.UUID(str(pk))
-        aad = field._prefix() + str(pk).encode("ascii")
+        aad = field._prefix() + _pk_text_v1(pk)
     else:
         aad = field._prefix() + _pk_bytes(pk)
     try:

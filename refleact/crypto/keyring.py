@@ -124,8 +124,8 @@ def _holder(value) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _unwrap(row, masters=None) -> AESGCM:
-    return _unwrap_values(row.id, row.master_key_id, row.wrapped, masters)
+def _unwrap(row) -> AESGCM:
+    return _unwrap_values(row.id, row.master_key_id, row.wrapped)
 
 
 def _unwrap_values(key_id, master_key_id, wrapped, masters=None) -> AESGCM:

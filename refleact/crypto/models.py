@@ -103,13 +103,18 @@ def _instances_with_related(objs):
             stack.extend(o for o in cache.values() if isinstance(o, models.Model))
 
 
-def _holder_fields(model) -> set[str]:
+def _field_names(model, *kinds) -> set[str]:
+    """Names and attnames of the model's concrete fields of these kinds."""
     return {
         name
         for f in model._meta.concrete_fields
-        if isinstance(f, HolderIdField)
+        if isinstance(f, kinds)
         for name in (f.name, f.attname)
     }
+
+
+def _holder_fields(model) -> set[str]:
+    return _field_names(model, HolderIdField)
 
 
 def _preload_for(objs, *, related: bool) -> None:
@@ -205,12 +210,7 @@ class EncryptedQuerySet(models.QuerySet):
             # An upsert rewrites the conflicting row's columns with this object's:
             # values sealed under this object's holder in a row of another holder
             # (or another holder_id), which destroying that row's key would miss.
-            sealed = {
-                name
-                for f in self.model._meta.concrete_fields
-                if getattr(f, "encrypted", False) or isinstance(f, HolderIdField)
-                for name in (f.name, f.attname)
-            }
+            sealed = _field_names(self.model, EncryptedFieldMixin, HolderIdField)
             if sealed & set(update_fields):
                 raise EncryptedLookupError(
                     f"{self.model._meta.label}: bulk_create(update_conflicts=True) "
@@ -246,11 +246,7 @@ class EncryptedQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         self._refuse_holder_change(fields)
-        encrypted = {
-            f.name
-            for f in self.model._meta.concrete_fields
-            if getattr(f, "encrypted", False)
-        }
+        encrypted = _field_names(self.model, EncryptedFieldMixin)
         if encrypted & {getattr(f, "name", f) for f in fields}:
             # It writes through SQL expressions, which would not seal the values.
             raise EncryptedLookupError(
