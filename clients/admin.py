@@ -11,14 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clients import selectors, services
+from clients import extensions, selectors, services
 from clients.models import Client, Organisation
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record_many
 from refleact.crypto import blind
 from refleact.practiceadmin import PracticeModelAdmin
 
@@ -74,13 +74,16 @@ class ClientAdmin(PracticeModelAdmin):
     sortable_by = ("kind", "last_activity_at", "created_at")
     autocomplete_fields = ("organisation",)
     filter_horizontal = ("coaches",)
-    readonly_fields = ("trajectory_list", "timeline", "access_log")
+    readonly_fields = ("access_log",)
     fieldsets = (
         (None, {"fields": ("kind", "organisation", "first_name", "last_name")}),
         (_("Contact"), {"fields": ("email", "phone", "language")}),
         (_("Coaches"), {"fields": ("coaches",)}),
-        (_("Trajectories"), {"fields": ("trajectory_list", "timeline", "access_log")}),
+        (_("Access log"), {"fields": ("access_log",)}),
     )
+    # Draws the sections other apps register (trajectories, timeline) below the
+    # form: see change_view.
+    change_form_template = "admin/clients/client/change_form.html"
 
     @admin.display(description=_("name"))
     def full_name(self, obj: Client) -> str:
@@ -109,70 +112,32 @@ class ClientAdmin(PracticeModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is None:
-            return []
-        if not request.user.is_owner:
+        if obj is None or not request.user.is_owner:
             fields.remove("access_log")
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
+        if obj is None or not request.user.is_owner:
             return fieldsets[:3]
-        if not request.user.is_owner:
-            return [
-                (
-                    name,
-                    {"fields": tuple(f for f in opts["fields"] if f != "access_log")},
-                )
-                for name, opts in fieldsets
-            ]
         return fieldsets
 
-    @admin.display(description=_("trajectories"))
-    def trajectory_list(self, obj: Client):
-        # Whoever may see a client may see all of its trajectories (the access rule
-        # grants a trajectory to each of its client's coaches).
-        rows = obj.trajectories.all()
-        if not rows:
-            return _("No trajectories yet.")
-        return format_html_join(
-            "",
-            '<div><a href="{}">{}</a> · {} · {}</div>',
-            (
-                (
-                    reverse("admin:dossiers_trajectory_change", args=[t.pk]),
-                    str(t),
-                    t.get_status_display(),
-                    t.coach,
-                )
-                for t in rows.select_related("coach", "client", "organisation")
-            ),
-        )
-
-    @admin.display(description=_("timeline"))
-    def timeline(self, obj: Client):
-        from dossiers.timeline import client_timeline
-
-        events = client_timeline(client=obj)
-        if not events:
-            return "—"
-        return format_html(
-            '<ul class="timeline">{}</ul>',
-            format_html_join(
-                "",
-                "<li><time>{}</time> {}</li>",
-                (
-                    (
-                        date_format(
-                            timezone.localtime(e.when), "SHORT_DATETIME_FORMAT"
-                        ),
-                        e.label,
-                    )
-                    for e in events
-                ),
-            ),
-        )
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None)
+        client = (context or {}).get("original")
+        if request.method == "GET" and client is not None:
+            sections, shown = [], []
+            for section in extensions.client_sections():
+                html, rows = section.render(client=client)
+                sections.append({"title": section.title, "html": html})
+                shown.extend(rows)
+            context["client_sections"] = sections
+            # What the sections show names the client and their dossier entries.
+            audit_record_many(
+                request=request, action=AuditEvent.Action.LIST, objs=shown
+            )
+        return response
 
     @admin.display(description=_("access log"))
     def access_log(self, obj: Client):

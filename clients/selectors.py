@@ -6,9 +6,11 @@ practice owner sees everything; anyone else sees nothing.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from clients import extensions
 from clients.models import Client, Organisation
 
 
@@ -32,41 +34,47 @@ def client_get_for_user(*, user, pk) -> Client:
 
 
 def organisations_for_user(*, user) -> QuerySet[Organisation]:
-    """Return the organisations this user may see: for a coach, those of their clients
-    or of their trajectories, and those they created while no client or trajectory
-    uses them yet (once one does, who may see it follows that use)."""
+    """Return the organisations this user may see, each once.
+
+    For a coach: those that a registered use puts in their work (their clients'
+    organisations, their trajectories' organisations), and those they created
+    while nothing uses them yet (once something does, who may see it follows
+    that use). One filter of subqueries: ``|`` over joins would repeat rows.
+    """
     if getattr(user, "is_owner", False):
         return Organisation.objects.all()
     if getattr(user, "is_coach", False):
-        from dossiers.models import Trajectory
-
-        return (
-            Organisation.objects.filter(
-                pk__in=clients_for_user(user=user)
-                .exclude(organisation=None)
-                .values("organisation_id")
-            )
-            | Organisation.objects.filter(
-                pk__in=Trajectory.objects.filter(coach=user)
-                .exclude(organisation=None)
-                .values("organisation_id")
-            )
-            | unused_organisations_created_by(user)
-        )
+        visible = Q(created_by=user) & _unused()
+        for use in extensions.organisation_uses():
+            visible |= Q(pk__in=_used_by(use, coach=user))
+        return Organisation.objects.filter(visible)
     return Organisation.objects.none()
 
 
+def _used_by(use: extensions.OrganisationUse, *, coach=None) -> QuerySet:
+    field = use.organisation_field
+    rows = use.model._default_manager.exclude(**{field: None})
+    if coach is not None:
+        rows = rows.filter(**{use.coach_lookup: coach})
+    return rows.values(f"{field}_id")
+
+
+def _unused() -> Q:
+    unused = Q()
+    for use in extensions.organisation_uses():
+        unused &= ~Q(pk__in=_used_by(use))
+    return unused
+
+
 def unused_organisations_created_by(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        created_by=user, clients__isnull=True, trajectories__isnull=True
-    )
+    """Return the organisations user created that nothing uses yet."""
+    return Organisation.objects.filter(Q(created_by=user) & _unused())
 
 
 def coaches_for_user(*, user):
     """Return the staff accounts this user may assign as coach."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User.objects.filter(
-        is_active=True, is_staff=True, groups__name="coach"
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name="coach")
+        .distinct()
+    )

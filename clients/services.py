@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from clients import selectors
+from clients import extensions, selectors
 from clients.models import Client, Organisation
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record, audit_record_many
@@ -88,12 +88,11 @@ def organisation_delete(*, actor, organisation: Organisation, request=None) -> N
 
 @transaction.atomic
 def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
-    """Hand a departing coach's clients and open trajectories to another coach.
+    """Hand a departing coach's clients, and what registered apps hand over with
+    them (open trajectories), to another coach.
 
     Return how many clients moved. Closed trajectories keep their historic coach.
     """
-    from dossiers.models import Trajectory
-
     if from_coach == to_coach:
         return 0
     clients = list(Client.objects.filter(coaches=from_coach))
@@ -103,14 +102,11 @@ def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
         ignore_conflicts=True,
     )
     through.objects.filter(user=from_coach).delete()
-    moving = list(
-        Trajectory.objects.filter(coach=from_coach).exclude(
-            status=Trajectory.Status.CLOSED
-        )
-    )
-    Trajectory.objects.filter(pk__in=[t.pk for t in moving]).update(coach=to_coach)
+    moved = []
+    for step in extensions.hand_over_steps():
+        moved.extend(step(from_coach=from_coach, to_coach=to_coach))
     # The organisations the departing coach created and sees because of that: the
-    # ones no client or trajectory uses yet.
+    # ones nothing uses yet.
     created = list(selectors.unused_organisations_created_by(from_coach))
     Organisation.objects.filter(pk__in=[o.pk for o in created]).update(
         created_by=to_coach
@@ -119,6 +115,6 @@ def clients_hand_over(*, actor, from_coach, to_coach, request=None) -> int:
         request=request,
         actor=actor,
         action=AuditEvent.Action.CHANGE,
-        objs=[*clients, *moving, *created],
+        objs=[*clients, *moved, *created],
     )
     return len(clients)

@@ -6,3 +6,33 @@ class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Trajectories and dossiers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # What the dossiers app adds to clients and to the dashboard: clients and
+        # the admin site import nothing from here (dependencies run one way).
+        from clients import extensions
+        from dossiers import client_page, dashboard, services
+        from dossiers.models import Trajectory
+        from refleact import dashboard as practice_dashboard
+
+        # A coach sees the organisation of a trajectory they coach.
+        extensions.register_organisation_use(
+            extensions.OrganisationUse(model=Trajectory, coach_lookup="coach")
+        )
+        extensions.register_hand_over_step(services.trajectories_hand_over)
+        extensions.register_client_section(
+            extensions.ClientSection(
+                key="trajectories",
+                title=_("trajectories"),
+                render=client_page.trajectories_section,
+            )
+        )
+        extensions.register_client_section(
+            extensions.ClientSection(
+                key="timeline",
+                title=_("timeline"),
+                render=client_page.timeline_section,
+            )
+        )
+        for section in dashboard.SECTIONS:
+            practice_dashboard.register_section(section)

@@ -7,11 +7,8 @@ evaluations and invoices follow their trajectory.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from clients.models import Client
 from dossiers.models import Appointment, DossierEntry, Evaluation, Invoice, Trajectory
@@ -76,20 +73,3 @@ def invoice_get_for_user(*, user, pk) -> Invoice:
         return invoices_for_user(user=user).get(pk=pk)
     except (Invoice.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-def dashboard_for_user(*, user, now=None) -> dict:
-    """Return today's work: active trajectories and the coming week's appointments."""
-    now = now or timezone.now()
-    trajectories = trajectories_for_user(user=user)
-    return {
-        "active": trajectories.filter(status=Trajectory.Status.ACTIVE)
-        .select_related("client", "organisation", "coach")
-        .order_by("-last_activity_at")[:50],
-        "appointments": appointments_for_user(user=user)
-        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
-        .select_related("trajectory", "trajectory__client", "trajectory__organisation")
-        .order_by("starts_at")[:100],
-        # Later issues (retention, breaches, client requests) add their deadlines here.
-        "deadlines": [],
-    }

@@ -155,6 +155,21 @@ def trajectory_delete(*, actor, trajectory: Trajectory, request=None) -> None:
     transaction.on_commit(lambda: [delete_stored(f) for f in files])
 
 
+def trajectories_hand_over(*, from_coach, to_coach) -> list[Trajectory]:
+    """Give a departing coach's open trajectories to another coach; return them.
+
+    Registered as a hand-over step of clients (``clients_hand_over`` runs it in its
+    transaction and records the moved rows). Closed ones keep their historic coach.
+    """
+    moving = list(
+        Trajectory.objects.filter(coach=from_coach).exclude(
+            status=Trajectory.Status.CLOSED
+        )
+    )
+    Trajectory.objects.filter(pk__in=[t.pk for t in moving]).update(coach=to_coach)
+    return moving
+
+
 def _ensure_open(trajectory: Trajectory) -> None:
     if trajectory.status == Trajectory.Status.CLOSED:
         raise ValidationError(

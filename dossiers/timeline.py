@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from dossiers.models import Appointment, DossierEntry, StatusChange
@@ -14,6 +15,8 @@ from dossiers.models import Appointment, DossierEntry, StatusChange
 class TimelineEvent:
     when: datetime
     label: str
+    # The row the event shows (for the access log of the page showing it).
+    source: Model | None = None
 
 
 def client_timeline(*, client, limit: int = 30) -> list[TimelineEvent]:
@@ -34,11 +37,12 @@ def client_timeline(*, client, limit: int = 30) -> list[TimelineEvent]:
                     "trajectory": change.trajectory,
                     "status": change.get_status_display(),
                 },
+                change.trajectory,
             )
         )
     for entry in (
         DossierEntry.objects.filter(trajectory__client=client)
-        .only("id", "holder_id", "kind", "created_at")
+        .only("id", "holder_id", "trajectory_id", "kind", "title", "created_at")
         .order_by("-created_at")[:limit]
     ):
         events.append(
@@ -46,6 +50,7 @@ def client_timeline(*, client, limit: int = 30) -> list[TimelineEvent]:
                 entry.created_at,
                 _("%(kind)s: %(title)s")
                 % {"kind": entry.get_kind_display(), "title": entry.title},
+                entry,
             )
         )
     for appointment in Appointment.objects.filter(trajectory__client=client).order_by(
@@ -56,6 +61,7 @@ def client_timeline(*, client, limit: int = 30) -> list[TimelineEvent]:
                 appointment.starts_at,
                 _("Appointment (%(minutes)d min)")
                 % {"minutes": appointment.duration_minutes},
+                appointment,
             )
         )
     events.sort(key=lambda e: e.when, reverse=True)

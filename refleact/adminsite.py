@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from refleact import dashboard
+from refleact.audit.models import AuditEvent
+from refleact.audit.services import audit_record_many
 
 
 class AuditedAutocompleteJsonView(AutocompleteJsonView):
     """Autocomplete answers name clients: log which rows it showed, like a list page."""
 
     def get_context_data(self, **kwargs):
-        from refleact.audit.models import AuditEvent
-        from refleact.audit.services import audit_record_many
-
         context = super().get_context_data(**kwargs)
         shown = [o for o in context["object_list"] if getattr(o, "holder_id", None)]
         audit_record_many(
@@ -43,31 +45,22 @@ class RefleactAdminSite(admin.AdminSite):
         return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def dashboard_view(self, request):
-        from django.http import HttpResponseNotAllowed
-
-        from dossiers.selectors import dashboard_for_user
-        from refleact.audit.models import AuditEvent
-        from refleact.audit.services import audit_record_many
-
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         if not getattr(request.user, "works_in_practice", False):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
-        work = dashboard_for_user(user=request.user, now=timezone.now())
-        active = list(work["active"])
-        appointments = list(work["appointments"])
-        audit_record_many(request=request, action=AuditEvent.Action.LIST, objs=active)
+        sections = dashboard.dashboard_for_user(user=request.user, now=timezone.now())
+        audit_record_many(
+            request=request,
+            action=AuditEvent.Action.LIST,
+            objs=[obj for _section, content in sections for obj in content.shown],
+        )
         context = {
             **self.each_context(request),
             "title": _("Today's work"),
-            "active": active,
-            "appointments": appointments,
-            "deadlines": work["deadlines"],
+            "sections": [
+                {"key": section.key, "template": section.template, **content.context}
+                for section, content in sections
+            ],
         }
         return TemplateResponse(request, "admin/dashboard.html", context)
-
-
-class RefleactAdminConfig(AdminConfig):
-    default_site = "refleact.adminsite.RefleactAdminSite"

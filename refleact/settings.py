@@ -47,7 +47,7 @@ KEY_CACHE_SECONDS = env.int("KEY_CACHE_SECONDS", default=60)
 SEALED_FILES_DIR = env.path("SEALED_FILES_DIR", default=str(VAR_DIR / "sealed-files"))
 
 INSTALLED_APPS = [
-    "refleact.adminsite.RefleactAdminConfig",
+    "refleact.adminconfig.RefleactAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

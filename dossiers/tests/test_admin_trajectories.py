@@ -237,8 +237,10 @@ def test_dashboard_shows_active_work_of_the_coach_only(coach, outsider, coach_ht
     AppointmentFactory(trajectory=theirs)
     response = coach_http.get(reverse("admin:dashboard"))
     assert response.status_code == 200
-    assert response.context["active"] == [mine]
-    assert [a.trajectory for a in response.context["appointments"]] == [mine]
+    sections = {s["key"]: s for s in response.context["sections"]}
+    assert sections["active_trajectories"]["active"] == [mine]
+    shown = sections["coming_appointments"]["appointments"]
+    assert [a.trajectory for a in shown] == [mine]
     assert (
         reverse("admin:dashboard")
         in coach_http.get(reverse("admin:index")).content.decode()
