@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refleact import dashboard
+from refleact.adminstrict import StrictQueryMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
 
@@ -34,6 +35,18 @@ class RefleactAdminSite(admin.AdminSite):
     index_title = _("Practice")
     # The practice has no public site here; the portal arrives with its own issue.
     site_url = None
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Register as Django does, with every ModelAdmin made strict about what a
+        hand-made URL may reach (see refleact/adminstrict.py)."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, StrictQueryMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (StrictQueryMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_urls(self):
         return [
