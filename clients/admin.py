@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,9 +55,26 @@ def blind_search(queryset, term: str, *, email_index: str, name_index: str):
     return blind.search(queryset, name_index, term)
 
 
+class ClientForm(forms.ModelForm):
+    """The client form; ``actor`` (set per request by ClientAdmin) words errors."""
+
+    actor = None
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as exc:
+            self._update_errors(
+                services.client_uniqueness_error(
+                    actor=self.actor, client=self.instance, error=exc
+                )
+            )
+
+
 @admin.register(Client)
 class ClientAdmin(PracticeModelAdmin):
     selector = staticmethod(selectors.clients_for_user)
+    form = ClientForm
     list_display = (
         "full_name",
         "kind",
@@ -99,6 +116,10 @@ class ClientAdmin(PracticeModelAdmin):
             ),
             False,
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients import extensions, selectors
 from clients.models import Client, Organisation
@@ -22,12 +24,41 @@ def client_save(*, actor, client: Client, request=None) -> Client:
     client.full_clean(validate_unique=False)
     # A duplicate e-mail is found through the blind index, opened and compared,
     # under a lock so two coaches cannot add the same person at the same moment.
-    blind.lock_and_validate_unique(client)
+    try:
+        blind.lock_and_validate_unique(client)
+    except ValidationError as exc:
+        raise client_uniqueness_error(actor=actor, client=client, error=exc) from None
     client.last_activity_at = timezone.now()
     client.save()
     action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
     audit_record(request=request, actor=actor, action=action, obj=client)
     return client
+
+
+def client_uniqueness_error(
+    *, actor, client: Client, error: ValidationError
+) -> ValidationError:
+    """Return error with its e-mail message worded for what actor may know.
+
+    One e-mail address belongs to one client practice-wide, so a coach may type
+    the address of another coach's client. Telling them "another client has it"
+    would confirm that this person is a client of the practice: a coach who may
+    not see that client is told only to ask the owner; whoever may see it (the
+    owner always) is told which client it is.
+    """
+    if not hasattr(error, "error_dict") or "email" not in error.error_dict:
+        return error
+    others = [c.pk for c in blind.duplicates(client, "email_index")]
+    visible = list(selectors.clients_for_user(user=actor).filter(pk__in=others))
+    if visible:
+        message = _("This e-mail address already belongs to %(client)s.") % {
+            "client": ", ".join(str(c) for c in visible)
+        }
+    else:
+        message = _("This e-mail address cannot be used. Ask the practice owner.")
+    return ValidationError(
+        {**error.error_dict, "email": [ValidationError(message, code="unique")]}
+    )
 
 
 def client_create(*, actor, coaches=(), request=None, **fields) -> Client:

@@ -206,3 +206,58 @@ def test_flash_message_cookie_does_not_carry_the_name_readably(coach_http):
     # The coach still sees the message on the next page.
     page = coach_http.get(LIST)
     assert any("Wilhelmina" in str(m) for m in page.context["messages"])
+
+
+def test_duplicate_email_of_another_coachs_client_confirms_nothing(
+    coach, outsider, coach_http
+):
+    # The address belongs to a client of another coach: the message must not tell
+    # this coach that the person is a client of the practice.
+    theirs = ClientFactory(
+        first_name="Wilhelmina", email="w.hoekstra@voorbeeld.nl", coaches=[outsider]
+    )
+    response = coach_http.post(ADD, form_data(email="W.Hoekstra@voorbeeld.nl"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["email"]
+    assert errors == [
+        "Dit e-mailadres kan niet worden gebruikt. Vraag het de eigenaar van de praktijk."
+    ]
+    page = response.content.decode()
+    assert "Wilhelmina" not in page and "klant" not in errors[0].lower()
+    assert Client.objects.count() == 1 and theirs.coaches.get() == outsider
+
+
+def test_duplicate_email_names_the_client_to_the_owner(owner_http, outsider):
+    theirs = ClientFactory(
+        first_name="Wilhelmina",
+        last_name="Hoekstra",
+        email="w.h@voorbeeld.nl",
+        coaches=[outsider],
+    )
+    response = owner_http.post(ADD, form_data(email="w.h@voorbeeld.nl"))
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["email"]
+    assert str(theirs) in error
+    assert Client.objects.count() == 1
+
+
+def test_duplicate_email_names_the_client_to_their_own_coach(coach, coach_http):
+    mine = ClientFactory(email="eigen@voorbeeld.nl", coaches=[coach])
+    response = coach_http.post(ADD, form_data(email="Eigen@voorbeeld.nl"))
+    [error] = response.context["adminform"].form.errors["email"]
+    assert str(mine) in error
+
+
+def test_service_words_a_duplicate_for_the_actor(coach, outsider):
+    from django.core.exceptions import ValidationError
+
+    from clients import services
+
+    ClientFactory(email="dubbel@voorbeeld.nl", coaches=[outsider])
+    with pytest.raises(ValidationError) as raised:
+        services.client_create(
+            actor=coach, first_name="A", last_name="B", email="dubbel@voorbeeld.nl"
+        )
+    assert raised.value.message_dict["email"] == [
+        "Dit e-mailadres kan niet worden gebruikt. Vraag het de eigenaar van de praktijk."
+    ]
