@@ -25,17 +25,18 @@ def pytest_collection_modifyitems(config, items) -> None:
         if HERE not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
-        if not CHROMIUM.exists():
-            item.add_marker(
-                pytest.mark.skip(
-                    reason=f"{CHROMIUM} is missing: apt-get install -y chromium "
-                    "(Playwright's own browser download does not work here)"
-                )
-            )
 
 
 @pytest.fixture(scope="package", autouse=True)
 def _allow_sync_orm_beside_playwright() -> Iterator[None]:
+    if not CHROMIUM.exists():
+        # A failure, not a skip: the set-up script installs it, and a skipped
+        # browser test would pass a suite that never drove a browser.
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `bash scripts/setup` (it installs "
+            "chromium; Playwright's own browser download does not work here)",
+            pytrace=False,
+        )
     # Playwright's sync API keeps an asyncio loop running in the test thread, so
     # Django refuses ORM calls from it (SynchronousOnlyOperation), even in
     # database set-up. The test thread never runs async code itself, so this is
