@@ -86,6 +86,12 @@ def validate(env: dict[str, str], *, debug: bool) -> list[str]:
             except ConfigurationError as exc:
                 problems.append(str(exc))
                 break
+    # Django would answer every request with 400 Bad Request.
+    if not debug and not env.get("DJANGO_ALLOWED_HOSTS", "").replace(",", "").strip():
+        problems.append(
+            "DJANGO_ALLOWED_HOSTS is not set; list the host names the site answers "
+            "to, comma-separated, e.g. refleact.example.nl"
+        )
     return problems
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from refleact import localenv
+from refleact import clientaddress, localenv
 
 BASE_DIR = localenv.BASE_DIR
 VAR_DIR = localenv.VAR_DIR
@@ -166,6 +166,27 @@ DATABASES = {
     # schedule than the data: see refleact/keystore/README.md.
     "keystore": _database("KEYSTORE_DATABASE_URL", localenv.DEFAULT_KEYSTORE_FILE),
 }
+
+
+def _database_target(config: dict) -> tuple:
+    """Where a database config points, with equivalent spellings made equal."""
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        return ("sqlite", os.path.realpath(config["NAME"]))
+    host = str(config.get("HOST") or "localhost").lower()
+    if host in ("127.0.0.1", "::1", "[::1]"):
+        host = "localhost"
+    port = int(config.get("PORT") or 5432)
+    return ("postgresql", host, port, config["NAME"])
+
+
+if _database_target(DATABASES["default"]) == _database_target(DATABASES["keystore"]):
+    # One django_migrations table: `migrate` for default marks the key store's
+    # migrations applied without running them, so its tables are never created;
+    # and a backup of the data would carry its keys (refleact/keystore/README.md).
+    CONFIGURATION_PROBLEMS.append(
+        "KEYSTORE_DATABASE_URL points at the same database as DATABASE_URL; "
+        "give the key store a database of its own"
+    )
 DATABASE_ROUTERS = ["refleact.keystore.routers.KeystoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -188,6 +209,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# Reverse proxies whose X-Forwarded-For names the client (refleact/clientaddress.py).
+_trusted_proxies = env.str("DJANGO_TRUSTED_PROXIES", default="")
+try:
+    TRUSTED_PROXIES = clientaddress.parse_trusted_proxies(_trusted_proxies)
+except ValueError:
+    CONFIGURATION_PROBLEMS.append(
+        "DJANGO_TRUSTED_PROXIES holds a malformed address; use comma-separated "
+        "addresses or networks, e.g. 127.0.0.1,10.0.0.0/24"
+    )
+    TRUSTED_PROXIES = ()
+
 # django-axes: lock a username+IP pair after 5 failures for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
@@ -200,6 +232,10 @@ AXES_HANDLER = "refleact.accounts.lockout.DigestAccessLogHandler"
 # Never store the typed login name or password in the attempt's POST copy.
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "password", "login"]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The address a lockout is per, the same one the access log records.
+AXES_CLIENT_IP_CALLABLE = "refleact.clientaddress.client_address"
+# refleact/accounts/admin.py registers axes' pages, with the account of each digest.
+AXES_ENABLE_ADMIN = False
 # Attempts, access logs and failure logs are deleted after this many days by the
 # beat task accounts.tasks.login_records_purge (declared in accounts/inventory.py).
 LOGIN_RECORD_RETENTION_DAYS = 30
@@ -271,6 +307,13 @@ if not DEBUG:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         # Only behind a proxy that sets this header and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        if not _trusted_proxies.strip():
+            # Every client would have the proxy's address: five wrong passwords
+            # from anyone would lock a login out for everyone.
+            CONFIGURATION_PROBLEMS.append(
+                "DJANGO_TRUSTED_PROXIES is not set; behind a TLS proxy list the "
+                "proxy's addresses, e.g. 127.0.0.1"
+            )
         if not SECURE_SSL_REDIRECT:
             # The TLS-terminating proxy redirects HTTP to HTTPS itself (README);
             # without a proxy the warning stays, as it should.

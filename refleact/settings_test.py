@@ -12,6 +12,7 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LW1hc3Rlci1rZXktMDAwMDAwMDAwMDA="
 )
 os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDA=")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from refleact.settings import *  # noqa: E402,F403
 from refleact.settings import BASE_DIR  # noqa: E402

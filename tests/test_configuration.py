@@ -121,7 +121,10 @@ def test_check_deploy_is_clean_with_production_values(tmp_path):
 
 def test_check_deploy_is_clean_behind_a_tls_proxy(tmp_path):
     env = production_env(
-        tmp_path, DJANGO_BEHIND_TLS_PROXY="true", SECURE_SSL_REDIRECT="false"
+        tmp_path,
+        DJANGO_BEHIND_TLS_PROXY="true",
+        DJANGO_TRUSTED_PROXIES="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
     )
 
     result = run(["manage.py", "check", "--deploy"], env=env)
@@ -141,3 +144,120 @@ def test_production_settings_are_secure_by_default(tmp_path):
     result = run(["-c", code], env=env)
 
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"]
+
+
+def _sqlite(path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.parametrize(
+    ("data", "keys"),
+    [
+        (_sqlite("{tmp}/data.sqlite3"), _sqlite("{tmp}/data.sqlite3")),
+        (_sqlite("{tmp}/data.sqlite3"), _sqlite("{tmp}/sub/../data.sqlite3")),
+        (_sqlite("{tmp}/data.sqlite3"), _sqlite("{tmp}/link.sqlite3")),
+        (
+            "postgres://refleact:geheim@localhost/refleact",
+            "postgres://keys:geheim2@127.0.0.1:5432/refleact",
+        ),
+        (
+            "postgres://refleact:geheim@db.example:5432/refleact",
+            "postgres://keys:geheim2@DB.example/refleact",
+        ),
+    ],
+)
+def test_check_refuses_one_database_for_data_and_key_store(tmp_path, data, keys):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.sqlite3").symlink_to(tmp_path / "data.sqlite3")
+    env = production_env(
+        tmp_path,
+        DATABASE_URL=data.format(tmp=tmp_path),
+        KEYSTORE_DATABASE_URL=keys.format(tmp=tmp_path),
+    )
+
+    result = run(["manage.py", "check", "--deploy"], env=env)
+
+    assert_one_line_refusal(result, naming="KEYSTORE_DATABASE_URL")
+    assert "DATABASE_URL" in result.stderr
+    assert "geheim" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        "postgres://refleact:geheim@localhost/refleact_keys",
+        "postgres://refleact:geheim@localhost:5433/refleact",
+        "postgres://refleact:geheim@db.example/refleact",
+    ],
+)
+def test_check_accepts_another_database_on_the_same_server(tmp_path, keys):
+    env = production_env(
+        tmp_path,
+        DATABASE_URL="postgres://refleact:geheim@127.0.0.1:5432/refleact",
+        KEYSTORE_DATABASE_URL=keys,
+    )
+
+    result = run(["manage.py", "check"], env=env)
+
+    # No server runs here: the key store check warns that it cannot read it.
+    assert "refuses to start" not in result.stderr
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "", " , "])
+def test_check_refuses_no_allowed_hosts_with_debug_off(tmp_path, hosts):
+    env = production_env(tmp_path, DJANGO_ALLOWED_HOSTS=hosts)
+
+    result = run(["manage.py", "check", "--deploy"], env=env)
+
+    assert_one_line_refusal(result, naming="DJANGO_ALLOWED_HOSTS")
+
+
+def test_debug_needs_no_allowed_hosts(tmp_path):
+    env = production_env(tmp_path, DJANGO_DEBUG="true", DJANGO_ALLOWED_HOSTS=None)
+
+    result = run(["manage.py", "check"], env=env)
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "proxies", ["10.0.0.300", "proxy.example", "10.0.0.0/33", "127.0.0.1;10.0.0.2"]
+)
+def test_check_refuses_a_malformed_trusted_proxy(tmp_path, proxies):
+    env = production_env(
+        tmp_path, DJANGO_BEHIND_TLS_PROXY="true", DJANGO_TRUSTED_PROXIES=proxies
+    )
+
+    result = run(["manage.py", "check"], env=env)
+
+    assert_one_line_refusal(result, naming="DJANGO_TRUSTED_PROXIES")
+
+
+def test_check_refuses_a_tls_proxy_without_trusted_proxies(tmp_path):
+    env = production_env(tmp_path, DJANGO_BEHIND_TLS_PROXY="true")
+
+    result = run(["manage.py", "check", "--deploy"], env=env)
+
+    assert_one_line_refusal(result, naming="DJANGO_TRUSTED_PROXIES")
+
+
+def test_trusted_proxies_reach_the_client_address(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.test import RequestFactory\n"
+        "from refleact.audit.services import client_ip\n"
+        "request = RequestFactory().get('/', REMOTE_ADDR='10.0.0.7',"
+        " HTTP_X_FORWARDED_FOR='198.51.100.66, 127.0.0.1')\n"
+        "print(client_ip(request))"
+    )
+    env = production_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="refleact.settings",
+        DJANGO_BEHIND_TLS_PROXY="true",
+        DJANGO_TRUSTED_PROXIES=" 127.0.0.1, 10.0.0.0/24 ",
+    )
+
+    result = run(["-c", code], env=env)
+
+    assert result.stdout.split() == ["198.51.100.66"], result.stderr

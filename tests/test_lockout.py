@@ -7,19 +7,31 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from axes.models import AccessAttempt, AccessLog
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.db import connection
+from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from refleact.accounts.lockout import login_name_digest
+from refleact.accounts.models import User
+from refleact.audit.models import AuditEvent
 from refleact.localenv import new_key
+from refleact.testing.factories import ClientFactory
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
 LOGIN = reverse("admin:login")
 ATTEMPTS = reverse("admin:axes_accessattempt_changelist")
+LOGIN_RECORD_PAGES = [
+    ATTEMPTS,
+    reverse("admin:axes_accesslog_changelist"),
+    reverse("admin:axes_accessfailurelog_changelist"),
+]
+PROXY = "10.0.0.1"
 
 
 def _login(client, username: str, password: str, **extra):
@@ -160,7 +172,6 @@ def test_owner_sees_lockouts_as_digests_and_releases_them(
 
     assert changelist.status_code == 200
     assert attempt.username in changelist.content.decode()
-    assert staff_coach.username not in changelist.content.decode()
     assert released.status_code == 302
     assert not AccessAttempt.objects.exists()
     client.logout()
@@ -201,3 +212,140 @@ def test_coach_can_neither_see_nor_release_lockouts(
     assert release.status_code == 403
     assert delete_view.status_code == 403
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+# -- behind a TLS proxy: the client's address, not the proxy's ------------------------
+
+
+def _via_proxy(forwarded_for: str, *, remote: str = PROXY) -> HttpClient:
+    """A browser whose requests reach Django through the proxy at remote."""
+    return HttpClient(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_a_trusted_proxy_one_clients_failures_lock_out_only_that_client(
+    settings, staff_coach
+):
+    settings.TRUSTED_PROXIES = (PROXY,)
+    attacker = _via_proxy("198.51.100.66")
+
+    statuses = _fail_five_times(attacker, staff_coach.username)
+    coach_elsewhere = _login(_via_proxy("203.0.113.5"), staff_coach.username, PASSWORD)
+
+    assert statuses[-1] == 429
+    assert coach_elsewhere.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.66"
+
+
+def test_lockouts_and_the_access_log_record_the_same_forwarded_address(
+    settings, staff_coach
+):
+    settings.TRUSTED_PROXIES = ("10.0.0.0/24",)
+    client = ClientFactory(coaches=[staff_coach])
+    # The client's browser put a forged address first; two proxies added theirs.
+    browser = _via_proxy("192.0.2.99, 203.0.113.5, 10.0.0.2")
+
+    _login(browser, staff_coach.username, PASSWORD)
+    browser.get(reverse("admin:clients_client_change", args=[client.pk]))
+
+    assert AccessLog.objects.get().ip_address == "203.0.113.5"
+    assert AuditEvent.objects.get(action="view").ip_address == "203.0.113.5"
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote"),
+    [
+        ((), PROXY),  # no trusted proxy configured
+        ((PROXY,), "198.51.100.66"),  # the header comes straight from a client
+    ],
+)
+def test_x_forwarded_for_is_ignored_unless_a_trusted_proxy_sent_it(
+    settings, staff_coach, trusted, remote
+):
+    settings.TRUSTED_PROXIES = trusted
+    # A new forged address each time must not dodge the lockout.
+    statuses = [
+        _login(
+            _via_proxy(f"192.0.2.{n}", remote=remote),
+            staff_coach.username,
+            "wrong password",
+        ).status_code
+        for n in range(5)
+    ]
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get().ip_address == remote
+
+
+# -- whose lockout: the account beside the digest -----------------------------------
+
+
+def _records(username: str) -> None:
+    common = {"username": username, "ip_address": "192.0.2.1", "user_agent": "t"}
+    AccessAttempt.objects.create(
+        **common, get_data="", post_data="", failures_since_start=5
+    )
+    AccessLog.objects.create(**common)
+    AccessFailureLog.objects.create(**common)
+
+
+def _digest(name: str) -> str:
+    return login_name_digest(None, {"username": name})
+
+
+@pytest.mark.parametrize("page", LOGIN_RECORD_PAGES)
+def test_owner_sees_the_account_each_login_record_belongs_to(
+    client, superuser_owner, staff_coach, page
+):
+    _records(_digest(" Coach.TESS "))  # as typed: the same login name
+    _records(_digest("olga@gissing.example"))  # no account has this name
+    client.force_login(superuser_owner)
+
+    with translation.override("nl"):
+        content = client.get(page, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        no_account = gettext("no account")
+
+    user_page = reverse("admin:accounts_user_change", args=[staff_coach.pk])
+    assert f'<a href="{user_page}">coach.tess</a>' in content
+    assert content.count(f"<em>{no_account}</em>") == 1
+    assert "gissing" not in content
+    assert _digest("coach.tess") in content  # the digest stays beside it
+
+
+def test_a_lockouts_own_page_names_its_account(client, group_owner, staff_coach):
+    _fail_five_times(client, staff_coach.username)
+    attempt = AccessAttempt.objects.get()
+    client.force_login(group_owner)
+
+    page = client.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk]))
+
+    assert page.status_code == 200
+    assert ">coach.tess</a>" in page.content.decode()
+
+
+def test_naming_accounts_costs_the_same_queries_for_any_number_of_records(
+    client, superuser_owner
+):
+    client.force_login(superuser_owner)
+    accounts = [
+        User.objects.create_user(username=f"coach.{n}", is_staff=True) for n in range(4)
+    ]
+    _records(_digest(accounts[0].username))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(ATTEMPTS).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for account in accounts[1:]:
+        _records(_digest(account.username))
+
+    assert queries() == one
+
+
+@pytest.mark.parametrize("page", LOGIN_RECORD_PAGES)
+def test_coach_sees_no_login_records(client, staff_coach, page):
+    _records(_digest(staff_coach.username))
+    client.force_login(staff_coach)
+
+    assert client.get(page).status_code == 403

@@ -17,6 +17,7 @@ from axes.helpers import get_client_session_hash, get_credentials
 from axes.models import AccessLog
 from django.conf import settings
 
+from refleact.accounts.models import User
 from refleact.localenv import decode_key
 
 
@@ -28,7 +29,25 @@ def login_name_digest(request, credentials: dict | None = None) -> str:
     elif request is not None:
         data = getattr(request, "POST", {}) or {}
         typed = data.get("username") or data.get("email") or ""
-    key = decode_key(settings.BLIND_INDEX_KEY, variable="BLIND_INDEX_KEY")
+    return _digest(typed, key=_key())
+
+
+def accounts_by_login_digest() -> dict[str, tuple[int, str]]:
+    """Return each account's (pk, username), keyed by its login name's digest.
+
+    One query and one HMAC per account, so a page of login records of any length
+    names their accounts at the same cost.
+    """
+    key = _key()
+    accounts = User.objects.values_list("pk", "username")
+    return {_digest(username, key=key): (pk, username) for pk, username in accounts}
+
+
+def _key() -> bytes:
+    return decode_key(settings.BLIND_INDEX_KEY, variable="BLIND_INDEX_KEY")
+
+
+def _digest(typed: str, *, key: bytes) -> str:
     mac = hmac.new(
         key, b"refleact-login-name:" + typed.strip().lower().encode(), hashlib.sha256
     )

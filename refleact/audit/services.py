@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from django.db import models
 
 from refleact.audit.models import AuditEvent
+from refleact.clientaddress import client_address
 
 
 def client_ip(request) -> str | None:
-    """Return the address the request came from (REMOTE_ADDR, set by the proxy setup)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the client's address, the one django-axes locks out (clientaddress)."""
+    return client_address(request)
 
 
 def _event(*, actor, action: str, obj: models.Model, ip: str | None) -> AuditEvent:
