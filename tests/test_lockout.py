@@ -248,7 +248,10 @@ def test_lockouts_and_the_access_log_record_the_same_forwarded_address(
     browser.get(reverse("admin:clients_client_change", args=[client.pk]))
 
     assert AccessLog.objects.get().ip_address == "203.0.113.5"
-    assert AuditEvent.objects.get(action="view").ip_address == "203.0.113.5"
+    assert AuditEvent.objects.filter(action="view").exists()
+    assert set(AuditEvent.objects.values_list("ip_address", flat=True)) == {
+        "203.0.113.5"
+    }
 
 
 @pytest.mark.parametrize(
