@@ -205,7 +205,7 @@ def test_malformed_selection_gives_a_message_and_deletes_nothing(owner_http, pra
         follow=True,
     )
     assert response.status_code == 200
-    assert "select the rows again" in response.content.decode()
+    assert "selecteer de rijen opnieuw" in response.content.decode()
     assert type(practice[0]).objects.filter(pk=practice[0].pk).exists()
 
 
