@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from refleact import dashboard
 from refleact.adminstrict import StrictQueryMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
+from refleact.audit.shown import deletion_page_rows, rows_shown
 
 
 class AuditedAutocompleteJsonView(AutocompleteJsonView):
@@ -22,7 +25,9 @@ class AuditedAutocompleteJsonView(AutocompleteJsonView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        shown = [o for o in context["object_list"] if getattr(o, "holder_id", None)]
+        shown = rows_shown(
+            context["object_list"], admin_site=self.admin_site, request=self.request
+        )
         audit_record_many(
             request=self.request, action=AuditEvent.Action.LIST, objs=shown
         )
@@ -48,6 +53,25 @@ class RefleactAdminSite(admin.AdminSite):
             )
         super().register(model_or_iterable, admin_class, **options)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def logged(request, *args, **kwargs):
+            response = inner(request, *args, **kwargs)
+            # Every ModelAdmin's delete confirmation lists the rows the deletion
+            # takes along by name: record them as seen.
+            rows = deletion_page_rows(response)
+            if rows:
+                audit_record_many(
+                    request=request,
+                    action=AuditEvent.Action.VIEW,
+                    objs=rows_shown(rows, admin_site=self, request=request),
+                )
+            return response
+
+        return logged
+
     def get_urls(self):
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
@@ -66,7 +90,11 @@ class RefleactAdminSite(admin.AdminSite):
         audit_record_many(
             request=request,
             action=AuditEvent.Action.LIST,
-            objs=[obj for _section, content in sections for obj in content.shown],
+            objs=rows_shown(
+                [obj for _section, content in sections for obj in content.shown],
+                admin_site=self,
+                request=request,
+            ),
         )
         context = {
             **self.each_context(request),

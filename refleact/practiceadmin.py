@@ -3,8 +3,11 @@
 - Access: the queryset comes from the app's selector, which carries the rule
   (coach assigned, or the owner). An object outside it is a 404 on every admin
   URL (change, history, delete, downloads), so its existence is not revealed.
-- Audit: list pages record which rows they showed (one insert), change pages
-  record a view, saves and deletions go through services that record them.
+- Audit: list pages record which rows they showed (one insert), change and
+  history pages record a view of the row and its inline rows, each with the
+  related rows the page names (``audit_related``: a trajectory's client); the
+  admin site records what every delete confirmation lists. Saves and deletions
+  go through services that record them.
 - Django's own admin log stores ``str(obj)`` and, for inlines, the inline
   objects' ``str``: here it stores only "<model> <pk>", never a name.
 """
@@ -12,12 +15,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record, audit_record_many
+from refleact.audit.services import audit_record_many
+from refleact.audit.shown import rows_shown
 
 
 class _Reference:
@@ -140,29 +145,66 @@ class PracticeModelAdmin(IdOnlyAdminLogMixin, admin.ModelAdmin):
         return obj
 
     # -- audit -----------------------------------------------------------------
+    # Paths from a row to the related rows its pages name (a trajectory's client):
+    # recorded with the row. None: the list's select_related paths, which are
+    # there because the list shows them.
+    audit_related: tuple[str, ...] | None = None
+
+    def get_audit_related(self, request) -> tuple[str, ...]:
+        if self.audit_related is not None:
+            return self.audit_related
+        related = self.list_select_related
+        return tuple(related) if isinstance(related, (list, tuple)) else ()
+
+    def audit_shown(self, request, action: str, objs, *, plain=()) -> None:
+        """Record objs, the related rows their pages name, and plain, as seen."""
+        shown = rows_shown(
+            objs, admin_site=self.admin_site, request=request, plain=plain
+        )
+        audit_record_many(request=request, action=action, objs=shown)
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
         if self.audit_lists and changelist is not None:
-            audit_record_many(
-                request=request,
-                action=AuditEvent.Action.LIST,
-                objs=changelist.result_list,
-            )
+            self.audit_shown(request, AuditEvent.Action.LIST, changelist.result_list)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        original = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and original is not None:
-            audit_record(request=request, action=AuditEvent.Action.VIEW, obj=original)
+        context = getattr(response, "context_data", None) or {}
+        original = context.get("original")
+        if original is not None:
+            # Rendered (a GET, or a POST the form refused): the page shows the
+            # row, the rows it names and every inline row.
+            inline_rows = [
+                form.instance
+                for inline in context.get("inline_admin_formsets", ())
+                for form in inline.formset.initial_forms
+            ]
+            self.audit_shown(
+                request,
+                AuditEvent.Action.VIEW,
+                [original],
+                plain=[*self._audit_many_rows(request, original), *inline_rows],
+            )
         return response
+
+    def _audit_many_rows(self, request, obj) -> list:
+        """Return the rows a change form's many-to-many fields name (participants)."""
+        on_form = set(flatten_fieldsets(self.get_fieldsets(request, obj)))
+        rows = []
+        for field in obj._meta.many_to_many:
+            if field.name in on_form and hasattr(field.related_model, "holder_id"):
+                rows += getattr(obj, field.name).all()
+        return rows
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         obj = getattr(response, "context_data", {}).get("object")
         if obj is not None:
-            audit_record(request=request, action=AuditEvent.Action.VIEW, obj=obj)
+            self.audit_shown(request, AuditEvent.Action.VIEW, [obj])
         return response
 
     def delete_queryset(self, request, queryset):

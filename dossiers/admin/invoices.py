@@ -56,6 +56,9 @@ class InvoiceAdmin(PracticeModelAdmin):
         "paid_at",
     )
     list_filter = ("status",)
+    # An invoice is the client's: its billing name and its trajectory name them.
+    audit_related = ("trajectory__client", "trajectory__organisation")
+    list_select_related = audit_related
     ordering = ("-created_at",)
     sortable_by = ("status", "issue_date", "paid_at")
     inlines = (InvoiceLineInline,)
@@ -205,7 +208,7 @@ class InvoiceAdmin(PracticeModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         invoice = self.get_object(request, object_id)
-        audit_record(request=request, action=AuditEvent.Action.EXPORT, obj=invoice)
+        self.audit_shown(request, AuditEvent.Action.EXPORT, [invoice])
         response = HttpResponse(
             invoice_pdf(invoice=invoice), content_type="application/pdf"
         )

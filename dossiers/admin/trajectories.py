@@ -29,7 +29,6 @@ from dossiers.models import (
     Trajectory,
 )
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record_many
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 # -- inlines on the trajectory page ------------------------------------------------
@@ -226,8 +225,9 @@ class TrajectoryAdmin(PracticeModelAdmin):
     search_help_text = _("Search by the client's e-mail address or names.")
     ordering = ("-last_activity_at",)
     sortable_by = ("kind", "status", "status_changed_at", "last_activity_at")
-    autocomplete_fields = ("client", "organisation")
-    filter_horizontal = ("participants",)
+    # Participants by autocomplete: a list of every client to pick from would put
+    # all their names on every trajectory page.
+    autocomplete_fields = ("client", "organisation", "participants")
     inlines = (
         DossierEntryInline,
         AppointmentInline,
@@ -302,18 +302,6 @@ class TrajectoryAdmin(PracticeModelAdmin):
             kwargs["queryset"] = client_selectors.clients_for_user(user=request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        original = getattr(response, "context_data", {}).get("original")
-        if request.method == "GET" and original is not None:
-            # The page shows the whole dossier: every entry on it counts as read.
-            audit_record_many(
-                request=request,
-                action=AuditEvent.Action.VIEW,
-                objs=original.entries.all(),
-            )
-        return response
-
     def save_model(self, request, obj, form, change):
         services.trajectory_save(actor=request.user, trajectory=obj, request=request)
 
@@ -381,12 +369,15 @@ class TrajectoryAdmin(PracticeModelAdmin):
                 % {"count": closed},
             )
             return None
+        shown = list(open_ones.select_related("client", "organisation"))
+        # The confirmation names each trajectory's client.
+        self.audit_shown(request, AuditEvent.Action.LIST, shown)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Close trajectories"),
             "opts": self.opts,
             "form": form,
-            "trajectories": open_ones,
+            "trajectories": shown,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
