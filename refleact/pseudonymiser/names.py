@@ -1,0 +1,406 @@
+"""People: the client's names in every form, known people, and unknown names by cues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .entities import Person, Span
+from .lexicon import (
+    DROPPABLE_PREFIXES,
+    FUNCTION_WORDS,
+    HOLIDAYS,
+    LANGUAGES_AND_PEOPLES,
+    LIST_CUES,
+    MONTHS,
+    PARTICLE_WORDS,
+    PARTICLES,
+    PERSON_CUE_SUFFIXES,
+    PERSON_CUES,
+    TITLES,
+    TOOLS,
+    WEEKDAYS,
+    cities,
+    countries,
+    first_names,
+    last_names,
+)
+from .tokens import Token, previous_word, sentence_start
+
+_POSSESSIVE = r"(?:['’]s|['’]|s)?(?!\w|-\w)"
+_INITIALS = r"(?:[A-Z]\.\s?){1,4}"
+# Before a lower-case word these make it a common noun: "haar fleur", "de koning".
+DETERMINERS = frozenset(
+    """de het een 't haar zijn mijn je jouw uw onze ons hun die deze dat elke
+    iedere geen wat welke zo'n z'n m'n""".split()
+)
+# ...and before a lower-case surname also a profession: "als kok", "was visser".
+PREDICATIVES = frozenset(
+    "als was is ben bleef werd wordt worden waren jaar zijn".split()
+)
+ARTICLES = frozenset({"de", "het", "een", "'t"})
+# Particles that may open a surname written alone: "De Graaf", "Van der Linden".
+SURNAME_STARTS = frozenset("de van ter ten den der el al le la du da di von".split())
+NON_NAME_WORDS = LANGUAGES_AND_PEOPLES | HOLIDAYS | TOOLS | WEEKDAYS | set(MONTHS)
+PLACE_PREPOSITIONS = frozenset(
+    "in uit naar te nabij rond richting vanuit omgeving buurt bij".split()
+)
+
+
+def split_particles(surname: str) -> tuple[str, str]:
+    """Split "van den Berg" into ("van den", "Berg"); "Jansen" into ("", "Jansen")."""
+    lower = surname.lower()
+    for particle in PARTICLES:
+        if lower.startswith(particle + " ") and len(surname) > len(particle) + 1:
+            return surname[: len(particle)], surname[len(particle) + 1 :]
+    return "", surname
+
+
+def surname_forms(surname: str) -> set[str]:
+    """Return "de Vries", "De Vries" and "Vries"; for "Boersma-de Groot" each part too."""
+    surname = re.sub(r"\s+", " ", surname).strip()
+    if not surname:
+        return set()
+    forms: set[str] = set()
+    parts = [surname]
+    if "-" in surname:
+        parts += [p for p in surname.split("-") if len(p) >= 3 or " " in p]
+    for part in parts:
+        particle, core = split_particles(part)
+        if particle:
+            forms |= {
+                part,
+                particle.capitalize() + " " + core,
+                particle.title() + " " + core,
+            }
+        forms.add(core)
+        first_word = core.split()[0].lower()
+        if first_word in DROPPABLE_PREFIXES and " " in core:
+            forms.add(core.split(None, 1)[1])
+    for word in list(forms):
+        if word.lower().startswith(tuple(p + "-" for p in DROPPABLE_PREFIXES)):
+            forms.add(word.split("-", 1)[1])
+    return {f for f in forms if len(f) >= 2 and f.lower() not in DROPPABLE_PREFIXES}
+
+
+def given_name_forms(first_name: str) -> set[str]:
+    """Return the given name, its hyphenated parts and diminutives ("Annemiekje")."""
+    first_name = first_name.strip()
+    if not first_name:
+        return set()
+    forms = {first_name}
+    for name in first_name.split():
+        forms.add(name)
+        if "-" in name:
+            parts = name.split("-")
+            forms |= {p for p in parts if len(p) >= 3}
+            forms.add("".join(p[0] for p in parts).upper())  # "PJ"
+        for ending in ("je", "tje", "pje", "ke"):
+            forms.add(name + ending)
+    return forms
+
+
+def person_forms(person: Person) -> set[str]:
+    """Return every written form of ``person``'s name, initials and all."""
+    givens = given_name_forms(person.first_name)
+    surnames = surname_forms(person.last_name)
+    forms = set(givens) | surnames
+    for surname in surnames:
+        for given in givens:
+            forms.add(f"{given} {surname}")
+    if person.first_name and person.last_name:
+        for surname in surnames:
+            initial = surname[:1].upper()
+            if surname.startswith(tuple(p + " " for p in PARTICLE_WORDS)):
+                initial = split_particles(surname)[1][:1].upper()
+            for given in givens:
+                forms.add(f"{given} {initial}.")  # "Roos V."
+    return {f for f in forms if len(f) >= 2}
+
+
+def aliases_in(text: str, person: Person) -> set[str]:
+    """Return names the text gives the person: "roepnaam Noor", "Kasia (Katarzyna)"."""
+    cap = r"([A-ZÀ-Ý][\w’'-]+)"
+    found: set[str] = set()
+    for m in re.finditer(
+        r"(?:roepnaam|officieel|bijnaam|alias|genaamd|noemt (?:zichzelf|hem|haar)|"
+        rf"heet (?:ze|hij|zij)?)\s?['‘\"]?{cap}",
+        text,
+    ):
+        found.add(m.group(1))
+    for given in given_name_forms(person.first_name) | surname_forms(person.last_name):
+        g = re.escape(given)
+        for m in re.finditer(rf"{cap}\s\({g}\)|(?<!\w){g}\s\({cap}[),]", text):
+            found.add(m.group(1) or m.group(2))
+    for m in re.finditer(rf"{cap},? zoals (?:iedereen|men|ze|zij|hij|collega's)", text):
+        found.add(m.group(1))
+    return {a for a in found if a.lower() not in FUNCTION_WORDS}
+
+
+def find_forms(
+    text: str,
+    forms: Iterable[str],
+    *,
+    kind: str,
+    key: str,
+    rank: int,
+    given: Iterable[str] = (),
+) -> Iterator[Span]:
+    """Yield each occurrence of the name ``forms`` (possessives included).
+
+    Initials before a surname ("A. de Vries", "R.K. Ramdin") and a title before the
+    name ("mevrouw", "dhr.") join the span. Lower-case occurrences are found too,
+    except where a determiner makes the word a common noun ("haar fleur").
+    """
+    forms = sorted({f for f in forms if f}, key=len, reverse=True)
+    if not forms:
+        return
+    alternatives = "|".join(re.escape(f) for f in forms)
+    lowered = "|".join(re.escape(f.lower()) for f in forms)
+    title = r"(?:(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.?|[Mm]eneer|[Dd]hr\.?|[Dd]e heer)\s)?"
+    pattern = re.compile(
+        rf"(?<![\w-])(?P<head>{title}(?:{_INITIALS}\s?)?)(?P<name>{alternatives}){_POSSESSIVE}"
+    )
+    for m in pattern.finditer(text):
+        yield Span(m.start(), m.end(), kind, key, rank)
+        if m.group("head"):
+            # In case the initials belong to something else: "Haskerland B.V. Smit".
+            yield Span(m.start("name"), m.end(), kind, key, rank - 1)
+    lower_pattern = re.compile(rf"(?<![\w-])(?:{lowered}){_POSSESSIVE}")
+    givens = {g.lower() for g in given}
+    for m in lower_pattern.finditer(text):
+        word = m.group()
+        if word != word.lower() or word in {f for f in forms}:
+            continue  # found above
+        if " " not in word and _common_noun_here(text, m.start(), word, givens):
+            continue
+        if word.split()[0] in PARTICLE_WORDS and previous_word(text, m.start()) not in (
+            TITLES | {"achternaam"}
+        ):
+            continue  # "de boer op moet" is an idiom; "dhr. de boer" a name
+        yield Span(m.start(), m.end(), kind, key, rank - 1)
+
+
+def _common_noun_here(text: str, pos: int, word: str, givens: set[str]) -> bool:
+    previous = previous_word(text, pos)
+    if previous in DETERMINERS:
+        return True
+    if len(previous) > 3 and previous.endswith("e") and previous.isalpha():
+        return True  # an inflected adjective: "goede hoop", "slimme vos"
+    # "ik ben lieke" is a name; "was visser", "als kok" a profession.
+    return previous in PREDICATIVES and re.sub(r"['’]s?$", "", word) not in givens
+
+
+def _is_morph_surname(word: str) -> bool:
+    """Return whether ``word`` has the shape of a Frisian or Dutch surname."""
+    lower = word.lower()
+    if lower in {"firma", "trauma", "thema", "schema", "drama", "karma", "dilemma"}:
+        return False
+    return bool(
+        re.search(r"(?:stra|[^aeiouy]sma|[gpnltdkbr]ma|uma|inga|enga|ama)$", lower)
+    )
+
+
+def _is_morph_given(word: str) -> bool:
+    """Return whether ``word`` has the shape of a Dutch or Frisian given name."""
+    lower = word.lower()
+    return bool(
+        re.search(r"(?:[aeiou]s?ke|[mnf]ke|[kt]je|tske)$", lower)
+    ) and not re.search(r"(?:lijke|ische|elke)$", lower)
+
+
+def _name_like(token: Token) -> bool:
+    word = token.bare
+    return (
+        word in first_names()
+        or word.split("-")[0] in first_names()
+        or word in last_names()
+        or all(p in last_names() or _is_morph_surname(p) for p in word.split("-"))
+        or _is_morph_surname(word)
+        or _is_morph_given(word)
+    )
+
+
+def _excluded(token: Token) -> bool:
+    word = token.bare
+    if word.lower() in NON_NAME_WORDS or word in countries():
+        return True
+    if len(word) > 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word)):
+        return word not in first_names()  # "UWV", "LinkedIn", "DiClemente"
+    if "-" in word and word.split("-")[0].isupper():
+        return True  # "HR-adviseur", "IT-servicedesk"
+    return word.lower() in FUNCTION_WORDS and word not in first_names()
+
+
+def find_unknown(
+    text: str,
+    tokens: list[Token],
+    *,
+    blocked: list[tuple[int, int]],
+    sloppy: bool,
+) -> Iterator[Span]:
+    """Yield people and places the system does not know, from shape and context."""
+    taken = sorted(blocked)
+
+    def free(start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in taken)
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not free(token.start, token.end):
+            i += 1
+            continue
+        if len(token.text) == 1 and text[token.end : token.end + 1] == ".":
+            i += 1  # an initial: it joins the name after it
+            continue
+        chunk = _chunk(text, tokens, i)
+        if not chunk:
+            if sloppy and token.text.islower():
+                span = _lower_case_name(text, tokens, i)
+                if span:
+                    yield span
+            i += 1
+            continue
+        first, last = chunk[0], chunk[-1]
+        start, end = first.start, last.end
+        initials = re.search(rf"{_INITIALS}\s?$", text[max(0, start - 12) : start])
+        if initials:
+            start -= len(initials.group())
+        if not free(start, end):
+            i += 1
+            continue
+        span = _classify(text, chunk, start, end, bool(initials))
+        if span:
+            yield span
+        i += len(chunk)  # a rejected chunk is one thing: "de Grote Markt"
+
+
+def _chunk(text: str, tokens: list[Token], i: int) -> list[Token]:
+    """Return the capitalised words from ``tokens[i]`` on, particles between them."""
+    if tokens[i].lower in FUNCTION_WORDS and tokens[i].lower not in SURNAME_STARTS:
+        if tokens[i].capitalised or tokens[i].lower not in PARTICLE_WORDS:
+            return []  # "Op de Utrechtse ...", "Met Visser": not a name's first word
+    if not tokens[i].capitalised:
+        before = text[max(0, tokens[i].start - 12) : tokens[i].start]
+        if tokens[i].lower in PARTICLE_WORDS and (
+            previous_word(text, tokens[i].start) in TITLES | {"achternaam", "familie"}
+            or re.search(rf"{_INITIALS}\s?$", before)
+        ):
+            pass  # "dhr. van der Meer"
+        else:
+            return []
+    chunk = [tokens[i]]
+    pending: list[Token] = []
+    for token in tokens[i + 1 : i + 7]:
+        previous = (pending or chunk)[-1]
+        if text[previous.end : token.start] != " " or previous.text.endswith(
+            ("'s", "’s")
+        ):
+            break
+        if token.capitalised and not _excluded(token):
+            chunk += pending + [token]
+            pending = []
+        elif token.lower in PARTICLE_WORDS and token.text.islower():
+            pending.append(token)
+        else:
+            break
+    while chunk and not chunk[-1].capitalised:
+        chunk.pop()
+    return chunk
+
+
+def _classify(
+    text: str, chunk: list[Token], start: int, end: int, initials: bool
+) -> Span | None:
+    words = [t.bare for t in chunk]
+    key = "person:" + " ".join(
+        w.lower() for w in words if w.lower() not in PARTICLE_WORDS
+    )
+    previous = previous_word(text, start)
+    cued = (
+        previous in PERSON_CUES
+        or previous in TITLES
+        or previous.endswith(PERSON_CUE_SUFFIXES)
+        or _listed(text, start)
+    )
+    if all(_excluded(t) for t in chunk if t.capitalised):
+        # A capitalised month after "vriendin" is a name: "vriendin Mei".
+        if not (cued and all(t.lower in MONTHS for t in chunk)):
+            return None
+    at_start = sentence_start(text, start)
+    if previous in ARTICLES and not initials:
+        return None  # "de Grote Markt", "van de Roos": a thing with an article
+    if previous in {"team", "afdeling", "sector", "project", "programma"}:
+        return None  # "team Sociaal Domein"
+    if previous in PLACE_PREPOSITIONS and not initials:
+        head = words[0]
+        place = head in cities() or head.split("-")[0] in cities()
+        if head in countries():
+            return None
+        if previous == "bij":
+            if place:
+                return Span(start, end, "place", "place:" + head.lower(), 30)
+            if not any(_name_like(t) for t in chunk):
+                return Span(start, end, "organisation", "org:" + key[7:], 30)
+        elif place or not any(w in first_names() for w in words):
+            return Span(start, end, "place", "place:" + head.lower(), 30)
+    name_like = any(_name_like(t) for t in chunk)
+    if initials or cued or name_like or len(chunk) > 1 and not at_start:
+        return Span(start, end, "person", key, 40)
+    if len(chunk) > 1 and any(t.lower in PARTICLE_WORDS for t in chunk):
+        return Span(start, end, "person", key, 40)  # "De Graaf vond", "Van der Linden"
+    if words[0] in cities():
+        return Span(start, end, "place", "place:" + words[0].lower(), 30)
+    if not at_start and not _excluded(chunk[0]):
+        return Span(start, end, "person", key, 35)  # a proper noun mid-sentence
+    return None
+
+
+def _listed(text: str, pos: int) -> bool:
+    """Return whether ``pos`` is inside a list of people: "Deelnemers: A, B en C"."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    head = text[line_start:pos]
+    m = re.search(r"(\w+):[^:.;]*$", head)
+    return bool(m and m.group(1).lower() in LIST_CUES)
+
+
+def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:
+    """Return a lower-case name in a sloppy note: "bij geeske", "marco de wit"."""
+    token = tokens[i]
+    word = token.bare
+    previous = previous_word(text, token.start)
+    if word in PARTICLE_WORDS and previous in TITLES | {"achternaam"}:
+        # "achternaam de wit": particles and the surname after them.
+        j = i
+        while j + 1 < len(tokens) and tokens[j].lower in PARTICLE_WORDS:
+            j += 1
+        if j > i:
+            key = "person:" + tokens[j].lower
+            return Span(token.start, tokens[j].end, "person", key, 30)
+    if word in FUNCTION_WORDS or word in NON_NAME_WORDS or len(word) < 3:
+        return None
+    capital = word.capitalize()
+    given = capital in first_names() or _is_morph_given(word)
+    if not given:
+        return None
+    end = token.end
+    # "marco de wit": a given name, particles and one more word.
+    following = tokens[i + 1 : i + 4]
+    j = 0
+    while j < len(following) and following[j].lower in PARTICLE_WORDS:
+        j += 1
+    if 0 < j < len(following):
+        end = following[j].end
+    cued = (
+        previous in PERSON_CUES
+        or previous.endswith(PERSON_CUE_SUFFIXES)
+        or previous in {"bij", "met", "aan"}
+        or text[: token.start].endswith("(")
+        or end > token.end
+    )
+    if not cued:
+        return None
+    return Span(
+        token.start, end, "person", "person:" + text[token.start : end].lower(), 30
+    )

@@ -1,0 +1,63 @@
+"""Words of a note with their positions, and where sentences start."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*(?:['’]s?)?")
+INITIALS = re.compile(r"(?:[A-Z]\.\s?){1,4}(?=\s?[^\W\d_])")
+# Abbreviations whose full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    """mw mevr dhr dr drs ir ing prof mr geb tel nb ca bijv bv evt o.v.v t.n.v
+    nr mej st jl vs resp incl excl m.b.t i.v.m ivm e.d z.s.m""".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def bare(self) -> str:
+        """The word without a trailing apostrophe or possessive "'s"."""
+        return re.sub(r"['’]s?$", "", self.text)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return the words of ``text`` (hyphenated words and "Anouk's" are one word)."""
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def sentence_start(text: str, pos: int) -> bool:
+    """Return whether the word at ``pos`` opens a sentence, a line or a quotation."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t'\"‘“(>-–•*":
+        i -= 1
+    if i < 0 or text[i] in "\n!?:;":
+        return True
+    if text[i] == ".":
+        word = re.search(r"([\w.]+)\.$", text[max(0, i - 12) : i + 1])
+        if word is None:
+            return True
+        stem = word.group(1).lower()
+        if stem in ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", stem):
+            return False  # "mw.", "geb.", "t.n.v." or an initial
+        return True
+    return False
+
+
+def previous_word(text: str, pos: int) -> str:
+    """Return the word right before ``pos`` (lower case), or "" after punctuation."""
+    m = re.search(r"([^\W\d_][\w'’.-]*)\s+$", text[max(0, pos - 40) : pos])
+    return m.group(1).lower() if m else ""
