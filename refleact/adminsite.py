@@ -17,6 +17,7 @@ from refleact import dashboard
 from refleact.adminstrict import StrictQueryMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
+from refleact.recentactions import recent_actions_for
 from refleact.audit.shown import deletion_page_rows, rows_shown
 
 
@@ -77,6 +78,18 @@ class RefleactAdminSite(admin.AdminSite):
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
             *super().get_urls(),
         ]
+
+    def index(self, request, extra_context=None):
+        # Recent actions name their rows on screen: record those in the access log.
+        actions, named = recent_actions_for(request=request, admin_site=self)
+        audit_record_many(
+            request=request,
+            action=AuditEvent.Action.LIST,
+            objs=[obj for obj in named if getattr(obj, "holder_id", None)],
+        )
+        return super().index(
+            request, {"recent_actions": actions, **(extra_context or {})}
+        )
 
     def autocomplete_view(self, request):
         return AuditedAutocompleteJsonView.as_view(admin_site=self)(request)

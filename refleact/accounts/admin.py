@@ -7,14 +7,20 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from refleact.accounts import thirdpartylabels
 from refleact.accounts.lockout import accounts_by_login_digest
 from refleact.accounts.models import User
 from refleact.practiceadmin import IdOnlyAdminLogMixin
+
+# Dutch names for auth's and axes' rows on these pages (display only).
+thirdpartylabels.install()
 
 
 @admin.register(User)
@@ -52,6 +58,39 @@ class UserAdmin(IdOnlyAdminLogMixin, DjangoUserAdmin):
             # An owner who is not a superuser cannot hand out superuser rights.
             fields += ["is_superuser", "user_permissions"]
         return fields
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(IdOnlyAdminLogMixin, DjangoGroupAdmin):
+    """Groups, the role groups by their Dutch name ("Eigenaar", "Coach").
+
+    A role group's stored name is what the role checks read (``User.is_owner``):
+    it cannot be renamed or deleted here, only given other permissions.
+    """
+
+    list_display = ("label",)
+
+    @admin.display(description=_("name"), ordering="name")
+    def label(self, group) -> str:
+        return thirdpartylabels.group_label(group)
+
+    def _is_role(self, group) -> bool:
+        return group is not None and group.name in thirdpartylabels.ROLE_GROUP_LABELS
+
+    def get_fields(self, request, obj=None):
+        if self._is_role(obj):
+            return ["label", "permissions"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "label"] if self._is_role(obj) else fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._is_role(obj) and super().has_delete_permission(request, obj)
 
 
 # -- login records (django-axes; AXES_ENABLE_ADMIN is off so they register here) -----
