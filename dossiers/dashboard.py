@@ -1,13 +1,19 @@
-"""The dossiers app's sections of the dashboard: active trajectories, this week's
-appointments. Registered with ``refleact.dashboard`` in ``DossiersConfig.ready``."""
+"""The dossiers app's sections of the dashboard: active trajectories, the coming
+week's appointments per day. Registered with ``refleact.dashboard`` in
+``DossiersConfig.ready``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from dossiers import selectors
 from dossiers.models import Trajectory
 from refleact.dashboard import Section, SectionContent
+
+# The week view: today and the six days after it.
+WEEK_DAYS = 7
 
 
 def active_trajectories(*, user, now) -> SectionContent:
@@ -22,15 +28,34 @@ def active_trajectories(*, user, now) -> SectionContent:
 
 
 def coming_appointments(*, user, now) -> SectionContent:
-    """Return this user's appointments in the coming seven days (at most 100)."""
+    """Return this user's coming appointments as a week: today and the six days after.
+
+    Each day is listed, with or without appointments, so the section reads as a
+    calendar; at most 100 appointments. Cancelled ones and those of closed
+    trajectories are left out.
+    """
+    today = timezone.localdate(now)
+    days = [today + timedelta(days=n) for n in range(WEEK_DAYS)]
+    end = timezone.make_aware(
+        datetime.combine(today + timedelta(days=WEEK_DAYS), time.min)
+    )
     appointments = list(
         selectors.appointments_for_user(user=user)
-        .filter(starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
+        .filter(starts_at__gte=now, starts_at__lt=end, cancelled_at=None)
         .exclude(trajectory__status=Trajectory.Status.CLOSED)
         .select_related("trajectory", "trajectory__client", "trajectory__organisation")
         .order_by("starts_at")[:100]
     )
-    return SectionContent({"appointments": appointments}, shown=appointments)
+    by_day: dict = {day: [] for day in days}
+    for appointment in appointments:
+        by_day[timezone.localdate(appointment.starts_at)].append(appointment)
+    week = [
+        {"date": day, "is_today": day == today, "appointments": by_day[day]}
+        for day in days
+    ]
+    return SectionContent(
+        {"appointments": appointments, "week": week}, shown=appointments
+    )
 
 
 SECTIONS = (

@@ -58,6 +58,14 @@ def appointments_for_user(*, user) -> QuerySet[Appointment]:
     return _within_trajectories(Appointment, user=user)
 
 
+def appointments_cancelled_at_close(*, trajectory, now) -> QuerySet[Appointment]:
+    """Return the appointments that closing this trajectory at now cancels.
+
+    Caller must have checked access to the trajectory.
+    """
+    return trajectory.appointments.filter(starts_at__gte=now, cancelled_at=None)
+
+
 def evaluations_for_user(*, user) -> QuerySet[Evaluation]:
     return _within_trajectories(Evaluation, user=user)
 

@@ -7,15 +7,16 @@ trajectory's holder onto each row they create.
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from dossiers import selectors
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -27,15 +28,14 @@ from dossiers.models import (
     StatusChange,
     Trajectory,
 )
+from refleact import videocall
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record
-
-JITSI_BASE = "https://meet.jit.si/"
+from refleact.audit.services import audit_record, audit_record_many
 
 
 def jitsi_room_url() -> str:
-    """Return a random, unguessable Jitsi room URL (128 bits of randomness, no names)."""
-    return f"{JITSI_BASE}refleact-{secrets.token_urlsafe(16)}"
+    """Return a random, unguessable room URL on the practice's video-call server."""
+    return videocall.room_url(settings.VIDEO_CALL_BASE_URL)
 
 
 def _touch(trajectory: Trajectory, now=None) -> None:
@@ -100,14 +100,21 @@ def trajectory_save(*, actor, trajectory: Trajectory, request=None) -> Trajector
     return trajectory
 
 
+def trajectory_retention_due_on(*, now=None):
+    """Return the day the retention sweep would act on a trajectory closed now."""
+    now = now or timezone.now()
+    return timezone.localdate(now) + timedelta(days=settings.RETENTION_GRACE_DAYS)
+
+
 @transaction.atomic
 def trajectory_close(
     *, actor, trajectory: Trajectory, retention: str, request=None, now=None
 ) -> Trajectory:
-    """Close a trajectory and record what happens to its personal data.
+    """Close a trajectory, record what happens to its personal data and when.
 
-    The retention sweep acts on ``retention`` and ``closed_at``. Closing twice
-    is refused, so the recorded choice cannot be changed afterwards.
+    The retention sweep acts on ``retention`` from ``retention_due_on`` (after
+    RETENTION_GRACE_DAYS). Its future appointments are cancelled with it. Closing
+    twice is refused, so the recorded choice cannot be changed afterwards.
     """
     if retention not in Trajectory.Retention.values:
         raise ValidationError(_("Choose whether to delete or pseudonymise the data."))
@@ -120,6 +127,7 @@ def trajectory_close(
         status_changed_at=now,
         closed_at=now,
         retention=retention,
+        retention_due_on=trajectory_retention_due_on(now=now),
         end_date=locked.end_date or timezone.localdate(now),
         last_activity_at=now,
     )
@@ -129,9 +137,81 @@ def trajectory_close(
         changed_at=now,
         changed_by=actor,
     )
+    # Cancelled at the closing's own moment: reopening recognises them by it.
+    cancelled = list(
+        selectors.appointments_cancelled_at_close(trajectory=locked, now=now)
+    )
+    Appointment.objects.filter(pk__in=[a.pk for a in cancelled]).update(
+        cancelled_at=now
+    )
     trajectory.refresh_from_db()
     audit_record(
         request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=trajectory
+    )
+    audit_record_many(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, objs=cancelled
+    )
+    return trajectory
+
+
+def trajectory_reopen_refusal(*, trajectory: Trajectory, now=None) -> str | None:
+    """Return why this trajectory cannot be reopened now, or None if it can."""
+    now = now or timezone.now()
+    if trajectory.status != Trajectory.Status.CLOSED:
+        return _("This trajectory is not closed.")
+    if trajectory.retention_done_at is not None:
+        return _("Its personal data was already deleted or pseudonymised.")
+    if (
+        trajectory.retention_due_on is None
+        or timezone.localdate(now) >= trajectory.retention_due_on
+    ):
+        return _("The grace period after closing has passed.")
+    return None
+
+
+@transaction.atomic
+def trajectory_reopen(
+    *, actor, trajectory: Trajectory, request=None, now=None
+) -> Trajectory:
+    """Undo a closing within its grace period, before the retention sweep acted.
+
+    The trajectory returns to the status it had before closing; appointments the
+    closing cancelled that still lie ahead are planned again.
+    """
+    now = now or timezone.now()
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    refusal = trajectory_reopen_refusal(trajectory=locked, now=now)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    before = (
+        locked.status_changes.exclude(status=Trajectory.Status.CLOSED)
+        .order_by("-changed_at", "-id")
+        .values_list("status", flat=True)
+        .first()
+    ) or Trajectory.Status.ACTIVE
+    restored = list(
+        locked.appointments.filter(cancelled_at=locked.closed_at, starts_at__gte=now)
+    )
+    Appointment.objects.filter(pk__in=[a.pk for a in restored]).update(
+        cancelled_at=None
+    )
+    Trajectory.objects.filter(pk=locked.pk).update(
+        status=before,
+        status_changed_at=now,
+        closed_at=None,
+        retention="",
+        retention_due_on=None,
+        last_activity_at=now,
+    )
+    StatusChange.objects.create(
+        trajectory=locked, status=before, changed_at=now, changed_by=actor
+    )
+    trajectory.refresh_from_db()
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=trajectory
+    )
+    audit_record_many(
+        request=request, actor=actor, action=AuditEvent.Action.CHANGE, objs=restored
     )
     return trajectory
 

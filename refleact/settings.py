@@ -15,7 +15,7 @@ from datetime import timedelta
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from refleact import clientaddress, localenv
+from refleact import clientaddress, localenv, videocall
 
 BASE_DIR = localenv.BASE_DIR
 VAR_DIR = localenv.VAR_DIR
@@ -240,6 +240,30 @@ AXES_ENABLE_ADMIN = False
 # beat task accounts.tasks.login_records_purge (declared in accounts/inventory.py).
 LOGIN_RECORD_RETENTION_DAYS = 30
 
+# Days between closing a trajectory and the retention sweep carrying out its choice
+# (delete or pseudonymise); until then the coach may reopen it.
+try:
+    RETENTION_GRACE_DAYS = env.int("RETENTION_GRACE_DAYS", default=30)
+except ValueError:
+    RETENTION_GRACE_DAYS = -1
+if RETENTION_GRACE_DAYS < 0:
+    CONFIGURATION_PROBLEMS.append(
+        "RETENTION_GRACE_DAYS is not a number of days (0 or more); use e.g. 30"
+    )
+    RETENTION_GRACE_DAYS = 30
+
+# The video-call server appointments' room links are made on (refleact/videocall.py).
+try:
+    VIDEO_CALL_BASE_URL = videocall.parse_base_url(
+        env.str("VIDEO_CALL_BASE_URL", default=videocall.DEFAULT_BASE_URL)
+    )
+except ValueError:
+    CONFIGURATION_PROBLEMS.append(
+        "VIDEO_CALL_BASE_URL is not an https URL without query; use e.g. "
+        "https://meet.jit.si/"
+    )
+    VIDEO_CALL_BASE_URL = videocall.DEFAULT_BASE_URL
+
 # Celery: no broker means tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -272,6 +296,9 @@ DEFAULT_FROM_EMAIL = env.str(
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times one way everywhere ("wo 2 dec. 2026, 16:00", "02-12-2026"):
+# refleact/formats/<language>/formats.py, ahead of Django's own locale formats.
+FORMAT_MODULE_PATH = ["refleact.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import selectors, services
-from dossiers.admin.common import JitsiLinkWidget, attachment_link
+from dossiers.admin.common import JitsiLinkWidget, attachment_link, video_call_link
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -132,7 +132,7 @@ class DossierEntryAdmin(TrajectoryChildAdmin):
 @admin.register(Appointment)
 class AppointmentAdmin(TrajectoryChildAdmin):
     selector = staticmethod(selectors.appointments_for_user)
-    list_display = ("__str__", "trajectory", "duration_minutes")
+    list_display = ("__str__", "trajectory", "duration_minutes", "video_call")
     date_hierarchy = "starts_at"
     ordering = ("starts_at",)
     sortable_by = ("starts_at", "duration_minutes")
@@ -143,7 +143,13 @@ class AppointmentAdmin(TrajectoryChildAdmin):
         "place",
         "video_link",
         "note",
+        "cancelled_at",
     )
+    readonly_fields = ("cancelled_at",)
+
+    @admin.display(description=_("video call"))
+    def video_call(self, obj):
+        return video_call_link(obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "video_link":

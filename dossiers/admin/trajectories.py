@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -75,6 +80,13 @@ class DossierEntryInline(PracticeInline):
 class AppointmentInline(PracticeInline):
     model = Appointment
     fields = ("starts_at", "duration_minutes", "place", "video_link", "note")
+    readonly_fields = ("cancelled_at",)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and obj.is_closed:
+            fields.append("cancelled_at")  # closing cancelled the future ones
+        return fields
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("widgets", {}).update(
@@ -199,6 +211,13 @@ class TrajectoryForm(forms.ModelForm):
         return kind
 
 
+# What happens at the due date, for the message after closing.
+RETENTION_DONE = {
+    Trajectory.Retention.DELETE: _("deleted"),
+    Trajectory.Retention.PSEUDONYMISE: _("pseudonymised"),
+}
+
+
 class CloseForm(forms.Form):
     retention = forms.ChoiceField(
         label=_("What happens to the personal data at closing?"),
@@ -236,7 +255,7 @@ class TrajectoryAdmin(PracticeModelAdmin):
         StatusChangeInline,
     )
     actions = ("close_trajectories",)
-    readonly_fields = ("retention", "closed_at")
+    readonly_fields = ("retention", "closed_at", "retention_due_on")
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -261,7 +280,7 @@ class TrajectoryAdmin(PracticeModelAdmin):
             "end_date",
         ]
         if obj is not None and obj.is_closed:
-            main += ["retention", "closed_at"]
+            main += ["retention", "closed_at", "retention_due_on"]
         return [
             (None, {"fields": main}),
             (
@@ -369,17 +388,138 @@ class TrajectoryAdmin(PracticeModelAdmin):
                 % {"count": closed},
             )
             return None
-        shown = list(open_ones.select_related("client", "organisation"))
+        return self._close_confirmation(request, open_ones, form)
+
+    def _close_confirmation(self, request, trajectories, form, *, page=None):
+        """Render the one confirmation both ways of closing use (action and page).
+
+        ``page``: the trajectory whose own page asked; None for the list action.
+        """
+        shown = list(trajectories.select_related("client", "organisation"))
         # The confirmation names each trajectory's client.
         self.audit_shown(request, AuditEvent.Action.LIST, shown)
+        now = timezone.now()
+        cancelled = dict(
+            Appointment.objects.filter(
+                trajectory__in=[t.pk for t in shown],
+                starts_at__gte=now,
+                cancelled_at=None,
+            )
+            .values_list("trajectory")
+            .annotate(count=Count("pk"))
+        )
+        change_url = (
+            reverse("admin:dossiers_trajectory_change", args=[page.pk])
+            if page is not None
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Close trajectories"),
+            "title": _("Close trajectory") if page else _("Close trajectories"),
             "opts": self.opts,
             "form": form,
             "trajectories": shown,
+            "rows": [(t, cancelled.get(t.pk, 0)) for t in shown],
+            "appointments_cancelled": sum(cancelled.values()),
+            "retention_due_on": services.trajectory_retention_due_on(now=now),
+            "grace_days": settings.RETENTION_GRACE_DAYS,
+            "page": page,
+            "cancel_url": change_url or reverse("admin:dossiers_trajectory_changelist"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(
             request, "admin/dossiers/trajectory/close.html", context
+        )
+
+    # -- closing and reopening from the trajectory's own page ----------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/close/",
+                self.admin_site.admin_view(self.close_view),
+                name="dossiers_trajectory_close",
+            ),
+            path(
+                "<path:object_id>/reopen/",
+                self.admin_site.admin_view(self.reopen_view),
+                name="dossiers_trajectory_reopen",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None and not obj.is_closed:
+            if self.has_change_permission(request, obj):
+                context["close_url"] = reverse(
+                    "admin:dossiers_trajectory_close", args=[obj.pk]
+                )
+        elif obj is not None and self._may_use(request):
+            if services.trajectory_reopen_refusal(trajectory=obj) is None:
+                context["reopen_url"] = reverse(
+                    "admin:dossiers_trajectory_reopen", args=[obj.pk]
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def close_view(self, request, object_id):
+        """Ask how to close one trajectory (GET), or close it (POST)."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        trajectory = self.get_object(request, object_id)  # 404 outside the rule
+        change_url = reverse("admin:dossiers_trajectory_change", args=[trajectory.pk])
+        if trajectory.is_closed:
+            messages.info(request, _("This trajectory is already closed."))
+            return HttpResponseRedirect(change_url)
+        if not self.has_change_permission(request, trajectory):
+            raise PermissionDenied
+        form = CloseForm(request.POST if request.method == "POST" else None)
+        if not form.is_valid():
+            return self._close_confirmation(
+                request,
+                Trajectory.objects.filter(pk=trajectory.pk),
+                form,
+                page=trajectory,
+            )
+        try:
+            closed = services.trajectory_close(
+                actor=request.user,
+                trajectory=trajectory,
+                retention=form.cleaned_data["retention"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+            return HttpResponseRedirect(change_url)
+        messages.success(
+            request,
+            _(
+                "The trajectory is closed. Its personal data will be %(what)s on "
+                "%(date)s; until then you can reopen it."
+            )
+            % {
+                "what": RETENTION_DONE[closed.retention],
+                "date": date_format(closed.retention_due_on, "DATE_FORMAT"),
+            },
+        )
+        return HttpResponseRedirect(change_url)
+
+    def reopen_view(self, request, object_id):
+        """Reopen a closed trajectory within its grace period (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        trajectory = self.get_object(request, object_id)  # 404 outside the rule
+        if not self._may_use(request):
+            raise PermissionDenied
+        try:
+            services.trajectory_reopen(
+                actor=request.user, trajectory=trajectory, request=request
+            )
+        except ValidationError as exc:
+            errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("The trajectory is open again."))
+        return HttpResponseRedirect(
+            reverse("admin:dossiers_trajectory_change", args=[trajectory.pk])
         )

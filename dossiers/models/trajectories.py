@@ -11,11 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from refleact.crypto.fields import EncryptedCharField, EncryptedTextField
 from refleact.crypto.filefield import EncryptedFileField
 from refleact.crypto.models import EncryptedModel
+from refleact.videocall import is_https_url
 
 
 class Trajectory(EncryptedModel):
@@ -89,6 +91,14 @@ class Trajectory(EncryptedModel):
     closed_at = models.DateTimeField(
         _("closed at"), null=True, blank=True, db_index=True
     )
+    # Set at closing (closed_at's date + RETENTION_GRACE_DAYS): the retention sweep
+    # acts from this day on; before it the coach may reopen the trajectory.
+    retention_due_on = models.DateField(_("retention due on"), null=True, blank=True)
+    # Set by the retention sweep once it carried out the choice: from then on the
+    # trajectory cannot be reopened.
+    retention_done_at = models.DateTimeField(
+        _("retention carried out at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False
     )
@@ -154,7 +164,8 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}"
+        when = date_format(timezone.localtime(self.changed_at), "DATETIME_FORMAT")
+        return f"{self.get_status_display()} {when}"
 
 
 class DossierEntry(EncryptedModel):
@@ -210,6 +221,11 @@ class Appointment(EncryptedModel):
     place = EncryptedCharField(_("place"), max_length=200, blank=True)
     video_link = EncryptedCharField(_("video link"), max_length=300, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
+    # Cancelled, not deleted, when its trajectory closes: reopening within the
+    # grace period brings it back; the retention sweep removes it with the rest.
+    cancelled_at = models.DateTimeField(
+        _("cancelled at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("appointment")
@@ -217,7 +233,20 @@ class Appointment(EncryptedModel):
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        # The locale's format (refleact/formats): lists and inline headers show it.
+        return date_format(timezone.localtime(self.starts_at), "DATETIME_FORMAT")
+
+    def clean(self) -> None:
+        if self.video_link and not is_https_url(self.video_link):
+            raise ValidationError(
+                {"video_link": _("Enter a video link that starts with https://.")}
+            )
+
+    @property
+    def video_url(self) -> str:
+        """Return the video link if it is safe to offer as a link, else ""."""
+        link = self.video_link
+        return link if isinstance(link, str) and is_https_url(link) else ""
 
 
 class Evaluation(EncryptedModel):
@@ -246,7 +275,8 @@ class Evaluation(EncryptedModel):
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_moment_display()} {timezone.localtime(self.requested_at):%Y-%m-%d}"
+        when = date_format(timezone.localtime(self.requested_at), "DATE_FORMAT")
+        return f"{self.get_moment_display()} {when}"
 
     def question_list(self) -> list[str]:
         return [q.strip() for q in self.questions.splitlines() if q.strip()]

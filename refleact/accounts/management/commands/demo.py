@@ -21,7 +21,11 @@ from refleact.accounts import demo as accounts_demo
 # Each module has `build(*, stdout)`, idempotent; later builders may use the
 # data of earlier ones (dossiers belong to clients, clients to coaches).
 DEMO_MODULES = ("clients.demo", "dossiers.demo")
-DATABASES = ("default", "keystore")
+# What each database holds, said above its list of migrations.
+DATABASES = {
+    "default": gettext_lazy("the data"),
+    "keystore": gettext_lazy("the key store, with the data keys"),
+}
 ADDRESS = "127.0.0.1:8000"
 
 
@@ -50,7 +54,13 @@ class Command(BaseCommand):
                     "on a fresh clone): it adds invented clients and accounts."
                 )
             )
-        for database in DATABASES:
+        for database, what in DATABASES.items():
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(
+                    _("Database %(alias)s (%(what)s):")
+                    % {"alias": database, "what": what}
+                )
+            )
             call_command(
                 "migrate",
                 database=database,
@@ -62,14 +72,24 @@ class Command(BaseCommand):
         for name in DEMO_MODULES:
             if _module_exists(name):
                 importlib.import_module(name).build(stdout=self.stdout)
-        self._print_logins(new_logins)
+        self._print_logins(new_logins, serving=not no_serve)
         if not no_serve:
             # No auto-reloader: it would run this whole command again in a child
             # process. `manage.py runserver` reloads for development work.
             call_command("runserver", ADDRESS, use_reloader=False)
 
-    def _print_logins(self, new_logins: list[accounts_demo.NewLogin]) -> None:
+    def _print_logins(
+        self, new_logins: list[accounts_demo.NewLogin], *, serving: bool
+    ) -> None:
         url = f"http://{ADDRESS}/admin/"
+        if not serving:
+            self.stdout.write(
+                _(
+                    "The app is not started (--no-serve): start it with python "
+                    "manage.py runserver, then log in at %(url)s."
+                )
+                % {"url": url}
+            )
         if not new_logins:
             self.stdout.write(
                 _(
