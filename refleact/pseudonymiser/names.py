@@ -25,7 +25,7 @@ from .lexicon import (
     first_names,
     last_names,
 )
-from .tokens import Token, previous_word, sentence_start
+from .tokens import Token, possessive_end, previous_word, sentence_start, starts_of
 
 _POSSESSIVE = r"(?:['’]s|['’]|s)?(?!\w|-\w)"
 _INITIALS = r"(?:[A-Z]\.\s?){1,4}"
@@ -41,6 +41,8 @@ PREDICATIVES = frozenset(
 ARTICLES = frozenset({"de", "het", "een", "'t"})
 # Particles that may open a surname written alone: "De Graaf", "Van der Linden".
 SURNAME_STARTS = frozenset("de van ter ten den der el al le la du da di von".split())
+# Particles inside a name: "Koen de Jong", "Gosse van der Meulen" (not "Jikke in Mildam").
+CHUNK_PARTICLES = PARTICLE_WORDS - {"in", "op", "uit", "te", "het", "aan"}
 NON_NAME_WORDS = LANGUAGES_AND_PEOPLES | HOLIDAYS | TOOLS | WEEKDAYS | set(MONTHS)
 PLACE_PREPOSITIONS = frozenset(
     "in uit naar te nabij rond richting vanuit omgeving buurt bij".split()
@@ -118,23 +120,37 @@ def person_forms(person: Person) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+_CAP = r"([A-ZÀ-Ý][\w’'-]+)"
+ALIAS_CUE = re.compile(
+    r"(?:roepnaam|officieel|bijnaam|alias|genaamd|noemt (?:zichzelf|hem|haar)|"
+    rf"heet (?:ze|hij|zij)?)\s?['‘\"]?{_CAP}"
+)
+NAME_IN_BRACKETS = re.compile(rf"{_CAP}\s\({_CAP}[),]")
+ALIAS_AS_KNOWN = re.compile(rf"{_CAP},? zoals (?:iedereen|men|ze|zij|hij|collega's)")
+
+
 def aliases_in(text: str, person: Person) -> set[str]:
     """Return names the text gives the person: "roepnaam Noor", "Kasia (Katarzyna)"."""
-    cap = r"([A-ZÀ-Ý][\w’'-]+)"
-    found: set[str] = set()
-    for m in re.finditer(
-        r"(?:roepnaam|officieel|bijnaam|alias|genaamd|noemt (?:zichzelf|hem|haar)|"
-        rf"heet (?:ze|hij|zij)?)\s?['‘\"]?{cap}",
-        text,
-    ):
-        found.add(m.group(1))
-    for given in given_name_forms(person.first_name) | surname_forms(person.last_name):
-        g = re.escape(given)
-        for m in re.finditer(rf"{cap}\s\({g}\)|(?<!\w){g}\s\({cap}[),]", text):
-            found.add(m.group(1) or m.group(2))
-    for m in re.finditer(rf"{cap},? zoals (?:iedereen|men|ze|zij|hij|collega's)", text):
-        found.add(m.group(1))
-    return {a for a in found if a.lower() not in FUNCTION_WORDS}
+    found = {m.group(1) for m in ALIAS_CUE.finditer(text)}
+    found |= {m.group(1) for m in ALIAS_AS_KNOWN.finditer(text)}
+    own = given_name_forms(person.first_name) | surname_forms(person.last_name)
+    for m in NAME_IN_BRACKETS.finditer(text):
+        outside, inside = m.group(1), m.group(2)
+        if inside in own:
+            found.add(outside)
+        elif outside in own:
+            found.add(inside)
+    return {
+        a
+        for a in found
+        if a.lower() not in FUNCTION_WORDS | NON_NAME_WORDS and a not in own
+    }
+
+
+TITLE_BEFORE = re.compile(
+    r"(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.?|[Mm]eneer|[Dd]hr\.?|[Dd]e heer)\s$"
+)
+INITIALS_BEFORE = re.compile(rf"{_INITIALS}\s?$")
 
 
 def find_forms(
@@ -152,33 +168,38 @@ def find_forms(
     name ("mevrouw", "dhr.") join the span. Lower-case occurrences are found too,
     except where a determiner makes the word a common noun ("haar fleur").
     """
-    forms = sorted({f for f in forms if f}, key=len, reverse=True)
-    if not forms:
-        return
-    alternatives = "|".join(re.escape(f) for f in forms)
-    lowered = "|".join(re.escape(f.lower()) for f in forms)
-    title = r"(?:(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.?|[Mm]eneer|[Dd]hr\.?|[Dd]e heer)\s)?"
-    pattern = re.compile(
-        rf"(?<![\w-])(?P<head>{title}(?:{_INITIALS}\s?)?)(?P<name>{alternatives}){_POSSESSIVE}"
-    )
-    for m in pattern.finditer(text):
-        yield Span(m.start(), m.end(), kind, key, rank)
-        if m.group("head"):
-            # In case the initials belong to something else: "Haskerland B.V. Smit".
-            yield Span(m.start("name"), m.end(), kind, key, rank - 1)
-    lower_pattern = re.compile(rf"(?<![\w-])(?:{lowered}){_POSSESSIVE}")
+    forms = {f for f in forms if f}
     givens = {g.lower() for g in given}
-    for m in lower_pattern.finditer(text):
-        word = m.group()
-        if word != word.lower() or word in {f for f in forms}:
-            continue  # found above
-        if " " not in word and _common_noun_here(text, m.start(), word, givens):
-            continue
-        if word.split()[0] in PARTICLE_WORDS and previous_word(text, m.start()) not in (
-            TITLES | {"achternaam"}
-        ):
-            continue  # "de boer op moet" is an idiom; "dhr. de boer" a name
-        yield Span(m.start(), m.end(), kind, key, rank - 1)
+    lowered = {f.lower() for f in forms} - forms
+    for form in forms:
+        for start in starts_of(text, form):
+            end = possessive_end(text, start + len(form))
+            if end is None:
+                continue
+            head = start
+            initials = INITIALS_BEFORE.search(text, max(0, head - 12), head)
+            if initials:
+                head = initials.start()
+            title = TITLE_BEFORE.search(text, max(0, head - 12), head)
+            if title:
+                head = title.start()
+            yield Span(head, end, kind, key, rank)
+            if head != start:
+                # In case the initials belong to something else: "Haskerland B.V. Smit".
+                yield Span(start, end, kind, key, rank - 1)
+    for form in lowered:
+        for start in starts_of(text, form):
+            end = possessive_end(text, start + len(form))
+            if end is None:
+                continue
+            word = text[start:end]
+            if " " not in word and _common_noun_here(text, start, word, givens):
+                continue
+            if word.split()[0] in PARTICLE_WORDS and previous_word(text, start) not in (
+                TITLES | {"achternaam"}
+            ):
+                continue  # "de boer op moet" is an idiom; "dhr. de boer" a name
+            yield Span(start, end, kind, key, rank - 1)
 
 
 def _common_noun_here(text: str, pos: int, word: str, givens: set[str]) -> bool:
@@ -240,15 +261,24 @@ def find_unknown(
     sloppy: bool,
 ) -> Iterator[Span]:
     """Yield people and places the system does not know, from shape and context."""
-    taken = sorted(blocked)
+    covered = bytearray(len(text) + 1)
+    for s, e in blocked:
+        covered[s:e] = b"\x01" * (e - s)
 
     def free(start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in taken)
+        return not any(covered[start:end])
 
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if not free(token.start, token.end):
+            i += 1
+            continue
+        if not token.capitalised and token.lower not in PARTICLE_WORDS:
+            if sloppy:
+                span = _lower_case_name(text, tokens, i)
+                if span:
+                    yield span
             i += 1
             continue
         if len(token.text) == 1 and text[token.end : token.end + 1] == ".":
@@ -301,7 +331,7 @@ def _chunk(text: str, tokens: list[Token], i: int) -> list[Token]:
         if token.capitalised and not _excluded(token):
             chunk += pending + [token]
             pending = []
-        elif token.lower in PARTICLE_WORDS and token.text.islower():
+        elif token.lower in CHUNK_PARTICLES and token.text.islower():
             pending.append(token)
         else:
             break
@@ -369,6 +399,8 @@ def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:
     """Return a lower-case name in a sloppy note: "bij geeske", "marco de wit"."""
     token = tokens[i]
     word = token.bare
+    if len(word) < 2 or word in FUNCTION_WORDS and word not in PARTICLE_WORDS:
+        return None
     previous = previous_word(text, token.start)
     if word in PARTICLE_WORDS and previous in TITLES | {"achternaam"}:
         # "achternaam de wit": particles and the surname after them.

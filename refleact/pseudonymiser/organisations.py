@@ -13,7 +13,7 @@ from .lexicon import (
     ORG_WORD_SUFFIXES,
     PARTICLE_WORDS,
 )
-from .tokens import Token
+from .tokens import Token, starts_of, word_char
 
 _LEGAL = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
 LEGAL_FORM_AT_END = re.compile(rf"\s*,?\s*(?:{_LEGAL})(?!\w)\s*$")
@@ -65,17 +65,23 @@ def is_sector_word(word: str) -> bool:
 
 def find_known(text: str, names: Iterable[str]) -> Iterator[Span]:
     """Yield every occurrence of a known organisation, case-insensitively for whole names."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare letter changes length in lower case
+        lowered = text
     for name in names:
         key = org_key(name)
-        forms = known_org_forms(name)
         full = {name.strip(), LEGAL_FORM_AT_END.sub("", name).strip()}
-        for form in sorted(forms, key=len, reverse=True):
+        for form in known_org_forms(name):
             # Whole names match in any case ("obs De Flambou"); single words only as
             # written, so "Bakkerij Bakker" leaves the profession "bakker" alone.
-            flags = re.IGNORECASE if form in full or " " in form else 0
-            pattern = rf"(?<!\w){re.escape(form)}(?:['’]s)?(?!\w)"
-            for m in re.finditer(pattern, text, flags):
-                yield Span(m.start(), m.end(), "organisation", key, rank=50)
+            any_case = form in full or " " in form
+            haystack, needle = (lowered, form.lower()) if any_case else (text, form)
+            for start in starts_of(haystack, needle):
+                end = start + len(needle)
+                if text.startswith(("'s", "’s"), end):
+                    end += 2
+                if not word_char(text, end):
+                    yield Span(start, end, "organisation", key, rank=50)
 
 
 def find_unknown(text: str, tokens: list[Token]) -> Iterator[Span]:

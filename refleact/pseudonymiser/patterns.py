@@ -135,14 +135,21 @@ def _ibans(text: str) -> Iterator[Span]:
                 break
 
 
+# A run of digits long enough for a phone number, with what may surround it.
+PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().-]{7,}\d")
+
+
 def _phones(text: str) -> Iterator[Span]:
-    if not re.search(r"\d[\d\s().-]{7,}\d", text):
-        return
     leniency = phonenumbers.Leniency.VALID
-    for m in phonenumbers.PhoneNumberMatcher(text, "NL", leniency=leniency):
-        # A number without a trunk or international prefix is an order number.
-        if _PHONE_START.match(m.raw_string):
-            yield Span(m.start, m.end, "phone", rank=80)
+    # The matcher runs on each run of digits, not the whole note: far cheaper.
+    for candidate in PHONE_CANDIDATE.finditer(text):
+        offset = candidate.start()
+        for m in phonenumbers.PhoneNumberMatcher(
+            candidate.group(), "NL", leniency=leniency
+        ):
+            # A number without a trunk or international prefix is an order number.
+            if _PHONE_START.match(m.raw_string):
+                yield Span(offset + m.start, offset + m.end, "phone", rank=80)
 
 
 def bsn_valid(number: str) -> bool:

@@ -118,9 +118,13 @@ def scrub_record(record: dict) -> str:
 def report(records: list[dict], scrub: Callable[[dict], str] = scrub_record) -> dict:
     """Return the report lines of point 6: the two shares, notes per second, records.
 
-    Time counts the scrubbing of every evaluation record and nothing else.
+    Time counts the scrubbing of every evaluation record and nothing else: one
+    untimed run on the first record first loads what any scrubber loads once per
+    process (our name lists, deduce's lookup tables), the same for every scrubber.
     """
     scored = [r for r in records if is_evaluation_record(r)]
+    if scored:
+        scrub(scored[0])
     total = ZERO
     elapsed = 0.0
     for record in scored:

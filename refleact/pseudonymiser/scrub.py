@@ -10,7 +10,7 @@ from .entities import Organisation, Person, Scrubbed, Span, Subject
 from .patterns import find_patterns
 from .replace import render
 from .theory import protected_spans
-from .tokens import sentence_start, tokenize
+from .tokens import possessive_end, sentence_start, starts_of, tokenize
 
 NAME_KINDS = frozenset({"client", "person", "organisation", "place"})
 _DETERMINERS = names.ARTICLES
@@ -114,14 +114,16 @@ def _propagate(
         if span.kind not in ("person", "place", "organisation"):
             continue
         for surface in _surfaces(text, span):
-            pattern = rf"(?<![\w-]){re.escape(surface)}(?:['’]s|['’](?!\w))?(?![\w-])"
-            for m in re.finditer(pattern, text):
-                candidate = Span(m.start(), m.end(), span.kind, span.key, 20)
+            for start in starts_of(text, surface):
+                end = possessive_end(text, start + len(surface))
+                if end is None or text[start + len(surface) : end] == "s":
+                    continue  # "Jansens" is another name; "Jansen's" is possessive
+                candidate = Span(start, end, span.kind, span.key, 20)
                 if not _free(candidate, protected):
                     continue
                 if (
                     " " not in surface
-                    and names.previous_word(text, m.start()) in _DETERMINERS
+                    and names.previous_word(text, start) in _DETERMINERS
                 ):
                     continue  # "van de Roos" is the model, not the person Roos
                 found.append(candidate)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*(?:['’]s?)?")
+_POSSESSIVE = re.compile(r"['’]s?$")
 INITIALS = re.compile(r"(?:[A-Z]\.\s?){1,4}(?=\s?[^\W\d_])")
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -19,6 +20,7 @@ class Token:
     start: int
     end: int
     text: str
+    bare: str  # the word without a trailing apostrophe or possessive "'s"
 
     @property
     def capitalised(self) -> bool:
@@ -28,15 +30,13 @@ class Token:
     def lower(self) -> str:
         return self.text.lower()
 
-    @property
-    def bare(self) -> str:
-        """The word without a trailing apostrophe or possessive "'s"."""
-        return re.sub(r"['’]s?$", "", self.text)
-
 
 def tokenize(text: str) -> list[Token]:
     """Return the words of ``text`` (hyphenated words and "Anouk's" are one word)."""
-    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    return [
+        Token(m.start(), m.end(), m.group(), _POSSESSIVE.sub("", m.group()))
+        for m in WORD.finditer(text)
+    ]
 
 
 def sentence_start(text: str, pos: int) -> bool:
@@ -61,3 +61,38 @@ def previous_word(text: str, pos: int) -> str:
     """Return the word right before ``pos`` (lower case), or "" after punctuation."""
     m = re.search(r"([^\W\d_][\w'’.-]*)\s+$", text[max(0, pos - 40) : pos])
     return m.group(1).lower() if m else ""
+
+
+def word_char(text: str, i: int) -> bool:
+    """Return whether ``text[i]`` exists and is a letter, digit or underscore."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def starts_of(text: str, needle: str) -> list[int]:
+    """Return where ``needle`` starts in ``text`` with no word character (or "-") before.
+
+    A plain substring search: compiling a pattern per name per note would cost more
+    than all the matching.
+    """
+    found = []
+    i = text.find(needle)
+    while i != -1:
+        if not word_char(text, i - 1) and text[i - 1 : i] != "-" or i == 0:
+            found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+
+
+def possessive_end(text: str, end: int) -> int | None:
+    """Return the end of a name ending at ``end`` with its possessive, or None.
+
+    "Anouk's", "Anouks", "Klaas'" and plain "Anouk" count; "Anouken" or "Anouk-X" do not.
+    """
+    for suffix in ("'s", "’s", "'", "’", "s", ""):
+        if text.startswith(suffix, end):
+            stop = end + len(suffix)
+            if not word_char(text, stop) and not (
+                text[stop : stop + 1] == "-" and word_char(text, stop + 1)
+            ):
+                return stop
+    return None
