@@ -9,9 +9,13 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients import extensions
-        from clients.models import Client
+        from clients.models import Client, Organisation
+        from refleact.audit import subjects
 
         # A coach sees the organisations of the clients they work with.
         extensions.register_organisation_use(
             extensions.OrganisationUse(model=Client, coach_lookup="coaches")
         )
+        # The owner's access log filters by client (or organisation).
+        subjects.register_holder_model(Client)
+        subjects.register_holder_model(Organisation)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from refleact import dashboard
 from refleact.adminstrict import StrictQueryMixin
+from refleact.adminwording import WordingMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
 from refleact.recentactions import recent_actions_for
@@ -44,12 +45,18 @@ class RefleactAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         """Register as Django does, with every ModelAdmin made strict about what a
-        hand-made URL may reach (see refleact/adminstrict.py)."""
+        hand-made URL may reach (refleact/adminstrict.py) and worded as Dutch is
+        written (refleact/adminwording.py)."""
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, StrictQueryMixin):
+        mixins = tuple(
+            m
+            for m in (StrictQueryMixin, WordingMixin)
+            if not issubclass(admin_class, m)
+        )
+        if mixins:
             admin_class = type(
                 admin_class.__name__,
-                (StrictQueryMixin, admin_class),
+                (*mixins, admin_class),
                 {"__module__": admin_class.__module__},
             )
         super().register(model_or_iterable, admin_class, **options)
