@@ -49,6 +49,8 @@ from django.db import connections, models, router
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext_lazy as _
 
+from refleact.crypto.fields import ERASED, EncryptedFieldMixin, failed_to_open
+from refleact.crypto.unopenable import Unopenable
 from refleact.localenv import decode_key
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -76,6 +78,16 @@ def _field_key(secret: str, label: str, field: str) -> bytes:
     return hmac.new(
         raw, f"refleact-blind-index:{label}:{field}".encode(), hashlib.sha256
     ).digest()
+
+
+def _readable(value) -> bool:
+    """True for a value an index may use: not empty, erased or unopenable.
+
+    An erased value and a value that cannot be opened are markers, not text:
+    indexing or comparing their text ("erased", "cannot be opened (id ...)")
+    would let a search for those words find them.
+    """
+    return bool(value) and value is not ERASED and value.__class__ is not Unopenable
 
 
 def digest(label: str, field: str, normalised: str, bits: int) -> str:
@@ -132,8 +144,6 @@ class BlindIndexField(models.CharField):
         return [*super().check(**kwargs), *self._check_sources()]
 
     def _check_sources(self) -> list[checks.CheckMessage]:
-        from refleact.crypto.fields import EncryptedFieldMixin
-
         errors = []
         if self.kind not in (self.EXACT, self.TOKENS):
             errors.append(
@@ -181,15 +191,13 @@ class BlindIndexField(models.CharField):
         texts = [getattr(instance, name) for name in self.source]
         digests = set()
         for text in texts:
-            if text:
+            if _readable(text):
                 digests.update(self.digests_for(str(text)))
         if self.kind == self.EXACT:
             return next(iter(digests), "")
         return f" {' '.join(sorted(digests))} " if digests else ""
 
     def pre_save(self, model_instance, add):
-        from refleact.crypto.fields import ERASED, failed_to_open
-
         if any(
             failed_to_open(model_instance, name)
             or getattr(model_instance, name) is ERASED
@@ -215,16 +223,15 @@ class BlindIndexField(models.CharField):
 
     def matches(self, instance, term: str) -> bool:
         """Compare plaintext: a candidate counts only if this is true."""
-        from refleact.crypto.fields import ERASED
-
         wanted = self.normalise(term)
         if not wanted:
             return False
         have: set[str] = set()
         for name in self.source:
             text = getattr(instance, name)
-            # An erased value matches nothing (not even a search for "erased").
-            if text and text is not ERASED:
+            # An erased or unopenable value matches nothing (not even a search for
+            # "erased" or "opened").
+            if _readable(text):
                 have.update(self.normalise(str(text)))
         if self.kind == self.EXACT:
             return wanted[0] in have
@@ -252,12 +259,14 @@ def search(queryset, index: str, term: str):
 
 
 def duplicates(instance, index: str):
-    """Return the other rows whose indexed plaintext equals this instance's."""
-    from refleact.crypto.fields import ERASED
+    """Return the other rows whose indexed plaintext equals this instance's.
 
+    A row whose value is erased or cannot be opened has no plaintext to compare:
+    it has no duplicates (and, in ``matches``, is nobody's duplicate).
+    """
     field = index_field(type(instance), index)
     values = [getattr(instance, s) for s in field.source]
-    if any(v is ERASED for v in values):
+    if any(v is ERASED or v.__class__ is Unopenable for v in values):
         return []
     term = " ".join(str(v or "") for v in values)
     if not term.strip():

@@ -11,7 +11,12 @@ class CryptoError(Exception):
 
 class DecryptionError(CryptoError):
     """A stored value failed to open: tampered, moved to another row or column, or
-    sealed under a key that is not in the key store."""
+    sealed under a key that is not in the key store.
+
+    Reading such a value gives its ``unopenable.Unopenable`` marker instead; this
+    is raised where code must not go on with it (``require_opened``, writing the
+    marker anywhere but its own place) and for damaged attachment files.
+    """
 
 
 class KeyErased(CryptoError):

@@ -7,10 +7,12 @@ How a value travels:
   sealed values in one pass (``open_row``), with the row's model label, field name
   and primary key (as loaded) as associated data, and keeps the plaintext on the
   instance: reading an attribute is then a plain dictionary hit. A destroyed
-  (tombstoned) key gives ``ERASED``; a value that fails to open is recorded, and
-  reading that one attribute raises DecryptionError naming its place.
+  (tombstoned) key gives ``ERASED``; a value that fails to open reads as an
+  ``Unopenable`` marker naming its place and cause (``refleact.crypto.unopenable``;
+  ``require_opened`` raises DecryptionError instead), and the rest of the row reads.
 - On save, ``pre_save`` seals the current plaintext under the row's holder key. A
-  value that failed to open is written back as it was.
+  value that failed to open is written back as it was; its marker written
+  anywhere else raises DecryptionError.
 
 ``values()`` and ``values_list()`` on an encrypted field return the stored
 ciphertext (``bytes``), never plaintext: they have no row to bind the value to.
@@ -45,6 +47,7 @@ from refleact.crypto.errors import (
     KeyErased,
     KeyMissing,
 )
+from refleact.crypto.unopenable import Cause, Unopenable
 
 
 class _Erased:
@@ -118,7 +121,7 @@ class EncryptedAttribute(DeferredAttribute):
     under the name: a deferred field (loaded, and opened, now); a value whose key
     was not in the cache when the row was built (opened now: the queryset has
     loaded its rows' keys in one query by then); or a value that failed to open
-    (raised here, on access, naming its place).
+    (its Unopenable marker, naming its place, on every read).
     """
 
     def __get__(self, instance, cls=None):
@@ -232,20 +235,30 @@ class EncryptedFieldMixin:
 
     # -- opening --------------------------------------------------------------
     def open_later(self, instance):
-        """Open a value open_row left for later; raise if it cannot be opened."""
+        """Open a value open_row left for later; give its Unopenable if it fails.
+
+        The marker is kept beside the stored bytes (``_state.unopened``), not in
+        the instance's ``__dict__``: saving the row writes the bytes back.
+        """
         attname = self.attname
         unopened = instance._state.__dict__["unopened"]
-        raw, problem = unopened[attname]
-        if problem is None:
+        raw, marker = unopened[attname]
+        if marker is None:
             value, problem = _open_one(self, instance, raw)
             if problem is None:
                 del unopened[attname]
                 instance.__dict__[attname] = value
                 return value
-            unopened[attname] = (raw, problem)
-        raise DecryptionError(
-            f"{self.describe(instance, instance._state.db_pk)} {problem}"
-        )
+            cause, detail = problem
+            marker = Unopenable(
+                label=self.model._meta.concrete_model._meta.label,
+                field=self.name,
+                pk=instance._state.db_pk,
+                cause=cause,
+                detail=detail,
+            )
+            unopened[attname] = (raw, marker)
+        return marker
 
     # -- sealing ---------------------------------------------------------------
     def seal_value(self, instance, value) -> bytes:
@@ -309,14 +322,26 @@ class EncryptedFieldMixin:
         return []
 
     def to_python(self, value):
-        if value is None or value is ERASED or value.__class__ is Ciphertext:
+        if (
+            value is None
+            or value is ERASED
+            or value.__class__ is Ciphertext
+            or value.__class__ is Unopenable
+        ):
             return value
         return super().to_python(value)
 
     def clean(self, value, model_instance):
-        if value is ERASED:
-            return value  # shown, never validated: the row is read-only
+        if value is ERASED or value.__class__ is Unopenable:
+            # Shown, never validated: an erased row is read-only, and a value that
+            # cannot be opened is written back as stored.
+            return value
         return super().clean(value, model_instance)
+
+    def save_form_data(self, instance, data):
+        if _given_back(instance, self.attname, data):
+            return  # the damaged value stays as stored: nobody chose another
+        super().save_form_data(instance, data)
 
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname, _MISSING)
@@ -348,6 +373,8 @@ class EncryptedFieldMixin:
             raise ErasedRowError(
                 f"{self.describe(model_instance)} was erased; the row is read-only"
             )
+        if value.__class__ is Unopenable:
+            return self._write_back(model_instance, value)
         if hasattr(value, "resolve_expression"):
             # F(), Value(), ...: SQL would compute the value, unsealed; sealing the
             # expression's text would store nonsense.
@@ -358,6 +385,26 @@ class EncryptedFieldMixin:
         if isinstance(value, Promise):
             value = str(value)
         return self.seal_value(model_instance, value)
+
+    def _write_back(self, instance, marker: Unopenable):
+        """Return the stored bytes of a marker assigned back to its own place.
+
+        Anywhere else (another row, field or model, a copy with a new pk) the
+        value cannot be written: its plaintext is unknown, and its bytes open
+        only in their own place. Raise DecryptionError naming both places.
+        """
+        unopened = instance._state.__dict__.get("unopened") or {}
+        stored = unopened.get(self.attname)
+        if (
+            stored is not None
+            and stored[1] is marker
+            and instance._state.db_pk == instance.pk
+        ):
+            return stored[0]
+        raise DecryptionError(
+            f"{self.describe(instance)}: {marker.place} cannot be opened, so it "
+            "cannot be written here"
+        )
 
     def get_prep_value(self, value):
         # bytes: what pre_save gives (sealed), or stored ciphertext compared as
@@ -415,8 +462,8 @@ class EncryptedFieldMixin:
         value = self.value_from_object(obj)
         if value is None:
             return None
-        if value is ERASED:
-            return str(ERASED)
+        if value is ERASED or value.__class__ is Unopenable:
+            return str(value)  # the marker's text, never its bytes
         return self.plaintext_to_string(value)
 
     def plaintext_to_string(self, value):
@@ -473,7 +520,7 @@ class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
         return value
 
     def validate(self, value, model_instance):
-        if value is ERASED:
+        if value is ERASED or value.__class__ is Unopenable:
             return
         super().validate(value, model_instance)
 
@@ -500,7 +547,7 @@ def open_row(instance, plan, values) -> None:
     in the cache is left for later (``_state.unopened``): the queryset opens it
     once it has loaded all its rows' keys in one query (``open_pending``), and
     the attribute on access otherwise. So is a value that fails here:
-    ``_open_one`` then names the problem.
+    ``_open_one`` then names the problem, and reading it gives its Unopenable.
     """
     data = instance.__dict__
     pk = None
@@ -561,12 +608,10 @@ def open_pending(instances) -> None:
         if not unopened:
             continue
         fields = instance._meta._forward_fields_map
-        for attname, (_raw, problem) in list(unopened.items()):
-            if problem is None and attname not in instance.__dict__:
-                try:
-                    fields[attname].open_later(instance)
-                except DecryptionError:
-                    continue  # recorded: reading it raises, naming its place
+        for attname, (_raw, marker) in list(unopened.items()):
+            if marker is None and attname not in instance.__dict__:
+                # What fails is recorded: reading it gives its Unopenable.
+                fields[attname].open_later(instance)
 
 
 _TAMPERED = (
@@ -575,19 +620,19 @@ _TAMPERED = (
 )
 
 
-def _open_one(field, instance, raw) -> tuple[object, str | None]:
-    """Open one stored value: return (plaintext, None) or (None, the problem).
+def _open_one(field, instance, raw) -> tuple[object, tuple[Cause, str] | None]:
+    """Open one stored value: return (plaintext, None) or (None, (cause, problem)).
 
     A destroyed (tombstoned) key gives ERASED; a key merely missing is a problem.
     """
     if len(raw) < _SHORTEST or raw[0] not in _VERSIONS:
-        return None, "is not a sealed value"
+        return None, (Cause.ALTERED, "is not a sealed value")
     try:
         aead = keyring.aead_for_key_bytes(bytes(raw[1:17]))
     except KeyErased:
         return ERASED, None
     except KeyMissing as exc:
-        return None, f"cannot be opened: {exc}"
+        return None, _key_problem(instance, raw[1:17], exc)
     pk = instance._state.db_pk
     if raw[0] == 1:
         aad = field._prefix() + _pk_text_v1(pk)
@@ -596,13 +641,42 @@ def _open_one(field, instance, raw) -> tuple[object, str | None]:
     try:
         plaintext = aead.decrypt(raw[17:29], raw[29:], aad)
     except InvalidTag:
-        return None, _TAMPERED
+        return None, (Cause.ALTERED, _TAMPERED)
     try:
         return field.from_plaintext(plaintext), None
     except (ValueError, TypeError):
         # Opened, but not a value of this field (its kind changed under the same
         # name?). The parser's message may quote the plaintext: not repeated.
-        return None, f"opened but is not a valid {type(field).__name__} value"
+        return None, (
+            Cause.ALTERED,
+            f"opened but is not a valid {type(field).__name__} value",
+        )
+
+
+def _key_problem(instance, kid, exc: KeyMissing) -> tuple[Cause, str]:
+    """Say why a value whose data key cannot be had fails: key missing, or altered.
+
+    A holder has one data key for good (rotation re-wraps it, erasure leaves no
+    new one). When the row's holder has no usable key either, the key store is
+    damaged (or a master key is not configured): a restore may repair it. When
+    the holder's key is there and is another one, the value names a key that is
+    not its holder's: its header was altered.
+    """
+    missing = (Cause.KEY_MISSING, f"cannot be opened: {exc}")
+    holder_id = instance.__dict__.get("holder_id")  # deferred: not looked up
+    if holder_id is None:
+        return missing
+    try:
+        own, _aead = keyring.holder_key(holder_id, create=False)
+    except KeyMissing:
+        return missing  # the holder's own key is gone too
+    except KeyErased:
+        own = None
+    if own == bytes(kid):
+        return missing  # back in the key store since (a restore)
+    return Cause.ALTERED, (
+        f"cannot be opened: {exc}, and it is not the key of the row's holder"
+    )
 
 
 def reopen(instance, field, raw) -> None:
@@ -615,30 +689,40 @@ def reopen(instance, field, raw) -> None:
         instance.__dict__[attname] = None if raw is None else ""
         return
     _leave(instance, attname, raw if raw.__class__ is bytes else _as_bytes(raw))
-    try:
-        field.open_later(instance)
-    except DecryptionError:
-        pass  # recorded: reading it raises, naming its place
+    field.open_later(instance)  # what fails reads as its Unopenable
 
 
 def failed_to_open(instance, attname: str) -> bool:
     """True when the row's value under attname cannot be opened (and was not
-    replaced since)."""
+    replaced since, other than by its own marker). Reads nothing deferred."""
+    data = instance.__dict__
+    if attname in data:
+        return data[attname].__class__ is Unopenable
     unopened = instance._state.__dict__.get("unopened")
-    if unopened is None or attname not in unopened or attname in instance.__dict__:
+    if unopened is None or attname not in unopened:
         return False
-    try:
-        getattr(instance, attname)
-    except DecryptionError:
+    return getattr(instance, attname).__class__ is Unopenable
+
+
+def _given_back(instance, attname: str, data) -> bool:
+    """True when a form gives back a damaged value as it was shown to it.
+
+    A form that shows the marker (an UnopenableField) gives the marker back; a
+    plain text input shows the marker's text and, submitted unchanged, gives
+    that. Either way nobody chose a new value, so the stored bytes stay.
+    """
+    if data.__class__ is Unopenable:
         return True
-    return False
+    if not isinstance(data, str) or not failed_to_open(instance, attname):
+        return False
+    return data == str(getattr(instance, attname))
 
 
-def _leave(instance, attname, raw, problem: str | None = None) -> None:
-    """Leave a value unopened: for later (problem None), or failed."""
+def _leave(instance, attname, raw) -> None:
+    """Leave a value unopened, for later (open_later opens it or marks it)."""
     instance.__dict__.pop(attname, None)
     state = instance._state.__dict__
     unopened = state.get("unopened")
     if unopened is None:
         unopened = state["unopened"] = {}
-    unopened[attname] = (raw, problem)
+    unopened[attname] = (raw, None)

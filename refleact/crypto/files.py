@@ -196,8 +196,13 @@ def open_chunks(sealed: SealedFile) -> Iterator[bytes]:
 
 
 def delete_stored(sealed: SealedFile | None) -> None:
-    """Remove a stored file's ciphertext (its key dies with the row anyway)."""
-    if sealed is not None:
+    """Remove a stored file's ciphertext (its key dies with the row anyway).
+
+    Anything but a SealedFile (None, ERASED, an Unopenable reference) names no
+    file here: it is left to the orphan sweep, which deletes files no row refers
+    to once no reference fails to open.
+    """
+    if isinstance(sealed, SealedFile):
         sealed.path.unlink(missing_ok=True)
 
 

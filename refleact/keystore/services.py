@@ -17,6 +17,7 @@ from django.utils import timezone
 from refleact.crypto import keyring, masterkeys
 from refleact.crypto.holders import PRACTICE_HOLDER_ID
 from refleact.crypto.models import HolderIdField
+from refleact.crypto.unopenable import Unopenable
 from refleact.keystore.models import DataKey, Tombstone
 
 KEYSTORE = "keystore"
@@ -142,7 +143,6 @@ def orphan_files_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
     now is never taken. When any file field fails to open, nothing is deleted:
     an unreadable reference must not cost a file. Idempotent.
     """
-    from refleact.crypto.errors import DecryptionError
     from refleact.crypto.filefield import EncryptedFileField
     from refleact.crypto.files import SealedFile, storage_dir
 
@@ -157,9 +157,8 @@ def orphan_files_sweep(*, min_age: timedelta = timedelta(days=1)) -> int:
             continue
         for obj in model._base_manager.iterator(chunk_size=500):
             for name in names:
-                try:
-                    value = getattr(obj, name)
-                except DecryptionError:
+                value = getattr(obj, name)
+                if value.__class__ is Unopenable:
                     return 0
                 if isinstance(value, SealedFile):
                     referenced.add(value.name)
@@ -195,7 +194,6 @@ def encryption_status(*, verify: bool = True) -> EncryptionStatus:
 
     Never returns or logs a value: only counts per model field.
     """
-    from refleact.crypto.errors import DecryptionError
     from refleact.crypto.fields import ERASED, EncryptedFieldMixin
 
     status = EncryptionStatus()
@@ -223,11 +221,9 @@ def encryption_status(*, verify: bool = True) -> EncryptionStatus:
             for f in fields:
                 status.values_checked += 1
                 place = f"{model._meta.label}.{f.name}"
-                try:
-                    value = getattr(obj, f.attname)
-                except DecryptionError:
+                value = getattr(obj, f.attname)
+                if value.__class__ is Unopenable:
                     status.failures[place] += 1
-                    continue
-                if value is ERASED:
+                elif value is ERASED:
                     status.erased[place] += 1
     return status

@@ -7,9 +7,12 @@ import itertools
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from refleact.crypto.cipher import Ciphertext
+from refleact.crypto.errors import DecryptionError
 from refleact.crypto.testapp.models import Note, Person
+from refleact.crypto.unopenable import Cause, Unopenable, require_opened
 
 _numbers = itertools.count(1)
 
@@ -50,6 +53,28 @@ def write_stored(model, pk, field: str, raw: bytes) -> None:
             f"WHERE {q(meta.pk.column)} = %s",
             [raw, meta.pk.get_db_prep_value(pk, connection)],
         )
+
+
+def unopenable(obj, field: str, *, cause: Cause | None = None) -> Unopenable:
+    """Assert that obj's value of field reads as the marker naming its row; return
+    it. Its text is "cannot be opened" with the row's id, never the value."""
+    marker = getattr(obj, field)
+    assert marker.__class__ is Unopenable, repr(marker)
+    label = obj._meta.concrete_model._meta.label
+    assert marker.place == f"{label}.{field} (pk={obj._state.db_pk})"
+    with translation.override("en"):
+        assert str(marker) == f"cannot be opened (id {obj._state.db_pk})"
+    assert getattr(obj, field) is marker  # every read, not only the first
+    if cause is not None:
+        assert marker.cause is cause
+    return marker
+
+
+def strict_error(obj, field: str) -> DecryptionError:
+    """Return the DecryptionError that the strict read of a damaged value raises."""
+    with pytest.raises(DecryptionError) as caught:
+        require_opened(unopenable(obj, field))
+    return caught.value
 
 
 def flip(stored_value: bytes, position: int) -> Ciphertext:

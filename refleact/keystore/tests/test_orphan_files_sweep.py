@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from refleact.crypto.files import seal_chunks, storage_dir
 from refleact.crypto.testapp.models import Note
-from refleact.crypto.tests.conftest import make_person
+from refleact.crypto.tests.conftest import flip, make_person, stored, write_stored
 from refleact.keystore import tasks
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -45,3 +45,24 @@ def test_unreferenced_old_files_go_referenced_and_fresh_ones_stay():
     assert sorted(p.name for p in storage_dir().iterdir()) == sorted(
         [kept.attachment.name, fresh.name]
     )
+
+
+def test_a_reference_that_cannot_be_opened_stops_the_sweep():
+    # Its file name is unknown: any old file might be the one it refers to.
+    person = make_person()
+    note = Note.objects.create(
+        person=person,
+        holder_id=person.holder_id,
+        title="Bijlage",
+        attachment=SimpleUploadedFile("kept.txt", b"bewaren"),
+    )
+    write_stored(
+        Note, note.pk, "attachment", flip(stored(Note, note.pk, "attachment"), 40)
+    )
+    orphan = seal_chunks([b"wees"], filename="orphan.txt", content_type="text/plain")
+    age(note.attachment.path, days=3)
+    age(orphan.path, days=3)
+
+    assert tasks.orphan_files_sweep.delay().get() == 0
+
+    assert note.attachment.path.exists() and orphan.path.exists()
