@@ -29,8 +29,6 @@ class TrajectoryChildAdmin(PracticeModelAdmin):
     autocomplete_fields = ("trajectory",)
     # The pages name the trajectory, "Coaching: <client's name>".
     audit_related = ("trajectory__client", "trajectory__organisation")
-    # The pages name the trajectory, "Coaching: <client's name>".
-    audit_related = ("trajectory__client", "trajectory__organisation")
     list_select_related = (
         "trajectory",
         "trajectory__client",
