@@ -18,8 +18,8 @@ from refleact.adminstrict import StrictQueryMixin
 from refleact.adminwording import WordingMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
-from refleact.recentactions import recent_actions_for
 from refleact.audit.shown import deletion_page_rows, rows_shown
+from refleact.recentactions import recent_actions_for
 
 
 class AuditedAutocompleteJsonView(AutocompleteJsonView):
