@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -185,17 +186,24 @@ class EncryptionStatus:
     values_checked: int = 0
     # "app.Model.field" -> count of values that fail to open
     failures: Counter = field(default_factory=Counter)
+    # unopenable.Cause -> count of values that fail to open
+    causes: Counter = field(default_factory=Counter)
     # "app.Model.field" -> count of values of erased holders
     erased: Counter = field(default_factory=Counter)
 
 
-def encryption_status(*, verify: bool = True) -> EncryptionStatus:
+def encryption_status(
+    *,
+    verify: bool = True,
+    on_unopenable: Callable[[Unopenable], None] | None = None,
+) -> EncryptionStatus:
     """Count keys per master key, tombstones, and values that fail to open.
 
-    Never returns or logs a value: only counts per model field.
+    Never returns or logs a value: counts per model field and cause, and, for
+    each value that fails to open, its marker (place and cause) passed to
+    ``on_unopenable`` as it is found, so a table of damaged values is never
+    held in memory. Rows are read 500 at a time.
     """
-    from refleact.crypto.fields import ERASED, EncryptedFieldMixin
-
     status = EncryptionStatus()
     configured = [k.id for k in masterkeys.master_keys()]
     counts = dict(
@@ -207,8 +215,19 @@ def encryption_status(*, verify: bool = True) -> EncryptionStatus:
     status.keys_per_master = {k: counts.pop(k, 0) for k in configured}
     status.unknown_masters = counts
     status.tombstones = Tombstone.objects.using(KEYSTORE).count()
-    if not verify:
-        return status
+    if verify:
+        values_verify(status=status, on_unopenable=on_unopenable)
+    return status
+
+
+def values_verify(
+    *,
+    status: EncryptionStatus,
+    on_unopenable: Callable[[Unopenable], None] | None = None,
+) -> EncryptionStatus:
+    """Open every stored value and count into status; see encryption_status."""
+    from refleact.crypto.fields import ERASED, EncryptedFieldMixin
+
     for model in models_with_holders():
         fields = [
             f for f in model._meta.concrete_fields if isinstance(f, EncryptedFieldMixin)
@@ -224,6 +243,9 @@ def encryption_status(*, verify: bool = True) -> EncryptionStatus:
                 value = getattr(obj, f.attname)
                 if value.__class__ is Unopenable:
                     status.failures[place] += 1
+                    status.causes[value.cause] += 1
+                    if on_unopenable is not None:
+                        on_unopenable(value)
                 elif value is ERASED:
                     status.erased[place] += 1
     return status

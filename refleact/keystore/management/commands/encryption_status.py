@@ -1,12 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from refleact.crypto.unopenable import Cause, Unopenable
 from refleact.keystore import services
+
+_CAUSES = {
+    Cause.KEY_MISSING: "key missing (the key store may be damaged; restoring it "
+    "from a backup may repair the value)",
+    Cause.ALTERED: "altered (the stored value was changed outside the application)",
+}
 
 
 class Command(BaseCommand):
     help = (
         "Show which master keys are in use, how many data keys each wraps, the number "
-        "of tombstones, and how many stored values fail to open (never the values)."
+        "of tombstones, and which stored values fail to open and why (their places, "
+        "never the values)."
     )
     # A diagnosis tool: it must run exactly when the "refleact_keys" check fails.
     requires_system_checks = []
@@ -17,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_verify, **options):
-        status = services.encryption_status(verify=not no_verify)
+        status = services.encryption_status(verify=False)
         for position, (key_id, count) in enumerate(status.keys_per_master.items()):
             role = "newest, wraps new keys" if position == 0 else "older, unwraps only"
             self.stdout.write(f"master key {key_id} ({role}): {count} data keys")
@@ -28,11 +36,23 @@ class Command(BaseCommand):
         self.stdout.write(f"tombstones: {status.tombstones}")
         if no_verify:
             return
+        # Each damaged value as it is found: a table of them is never held.
+        services.values_verify(status=status, on_unopenable=self._report)
         self.stdout.write(f"values checked: {status.values_checked}")
         self.stdout.write(f"values erased: {sum(status.erased.values())}")
         failed = sum(status.failures.values())
-        self.stdout.write(f"values failing to open: {failed}")
+        causes = ", ".join(
+            f"{cause}: {status.causes[cause]}"
+            for cause in Cause
+            if status.causes[cause]
+        )
+        self.stdout.write(
+            f"values failing to open: {failed}" + (f" ({causes})" if causes else "")
+        )
         for place, count in sorted(status.failures.items()):
             self.stdout.write(f"  {place}: {count}")
         if failed or status.unknown_masters:
             raise CommandError("Some encrypted values cannot be opened.")
+
+    def _report(self, marker: Unopenable) -> None:
+        self.stdout.write(f"cannot be opened: {marker.place}: {_CAUSES[marker.cause]}")
