@@ -167,6 +167,8 @@ THEORY_HEADS = (
     "landkaart",
     "taxonomie",
     "stappenplan",
+    "boodschap",
+    "kompas",
 )
 
 # Organisation words: a legal form after a name, a sector word before or after it.
@@ -370,10 +372,23 @@ def cities() -> frozenset[str]:
 
 @cache
 def countries() -> frozenset[str]:
-    """Return country and province names (Dutch): broad enough to keep."""
+    """Return country, region and province names (Dutch): too broad to identify.
+
+    A province named after its city ("Utrecht", "Groningen") is also in
+    ``cities()``; callers treat those as the city.
+    """
     provider = _provider("address", "nl_NL")
-    return (
-        frozenset(getattr(provider, "countries", ()))
-        | frozenset(getattr(provider, "provinces", ()))
-        | {"Nederland", "Holland", "Friesland", "Europa", "Fryslân", "Randstad"}
+    found = set(getattr(provider, "countries", ())) | set(
+        getattr(provider, "provinces", ())
     )
+    return (
+        frozenset(found | {"Holland", "Friesland", "Fryslân", "Randstad"})
+        | country_names()
+    )
+
+
+@cache
+def country_names() -> frozenset[str]:
+    """Return country names only (Dutch): these stay even where a village shares one."""
+    provider = _provider("address", "nl_NL")
+    return frozenset(getattr(provider, "countries", ())) | {"Nederland", "Europa"}

@@ -22,6 +22,7 @@ from .lexicon import (
     WEEKDAYS,
     cities,
     countries,
+    country_names,
     first_names,
     last_names,
 )
@@ -244,7 +245,9 @@ def _name_like(token: Token) -> bool:
 
 def _excluded(token: Token) -> bool:
     word = token.bare
-    if word.lower() in NON_NAME_WORDS or word in countries():
+    if word in country_names():
+        return True
+    if word.lower() in NON_NAME_WORDS or word in countries() and word not in cities():
         return True
     if len(word) > 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word)):
         return word not in first_names()  # "UWV", "LinkedIn", "DiClemente"
@@ -328,7 +331,8 @@ def _chunk(text: str, tokens: list[Token], i: int) -> list[Token]:
             ("'s", "’s")
         ):
             break
-        if token.capitalised and not _excluded(token):
+        if token.capitalised and (pending or not _excluded(token)):
+            # After particles any capital is the surname: "van der Meer".
             chunk += pending + [token]
             pending = []
         elif token.lower in CHUNK_PARTICLES and token.text.islower():
@@ -354,7 +358,8 @@ def _classify(
         or previous.endswith(PERSON_CUE_SUFFIXES)
         or _listed(text, start)
     )
-    if all(_excluded(t) for t in chunk if t.capitalised):
+    particles = any(not t.capitalised for t in chunk)
+    if not particles and all(_excluded(t) for t in chunk if t.capitalised):
         # A capitalised month after "vriendin" is a name: "vriendin Mei".
         if not (cued and all(t.lower in MONTHS for t in chunk)):
             return None
@@ -365,9 +370,11 @@ def _classify(
         return None  # "team Sociaal Domein"
     if previous in PLACE_PREPOSITIONS and not initials:
         head = words[0]
-        place = head in cities() or head.split("-")[0] in cities()
-        if head in countries():
-            return None
+        place = (head in cities() or head.split("-")[0] in cities()) and (
+            head not in country_names()
+        )
+        if head in countries() and not place:
+            return None  # a country or province says little; a city like Utrecht goes
         if previous == "bij":
             if place:
                 return Span(start, end, "place", "place:" + head.lower(), 30)
@@ -376,6 +383,13 @@ def _classify(
         elif place or not any(w in first_names() for w in words):
             return Span(start, end, "place", "place:" + head.lower(), 30)
     name_like = any(_name_like(t) for t in chunk)
+    in_cities = words[0] in cities() or words[0].split("-")[0] in cities()
+    if text[:start].endswith("(") and len(chunk) == 1 and not (name_like or in_cities):
+        # "de oefening met de stoelen (Gestalt)": a label; "zoontje (Jorrit" a name.
+        if not previous_word(text, start - 1).endswith(PERSON_CUE_SUFFIXES) and (
+            previous_word(text, start - 1) not in PERSON_CUES
+        ):
+            return None
     if initials or cued or name_like or len(chunk) > 1 and not at_start:
         return Span(start, end, "person", key, 40)
     if len(chunk) > 1 and any(t.lower in PARTICLE_WORDS for t in chunk):

@@ -63,8 +63,14 @@ def is_sector_word(word: str) -> bool:
     return lower in ORG_PREFIX_WORDS or lower.endswith(ORG_WORD_SUFFIXES)
 
 
-def find_known(text: str, names: Iterable[str]) -> Iterator[Span]:
-    """Yield every occurrence of a known organisation, case-insensitively for whole names."""
+def find_known(
+    text: str, names: Iterable[str], *, single_words: bool
+) -> Iterator[Span]:
+    """Yield every occurrence of a known organisation, case-insensitively for whole names.
+
+    With ``single_words`` only its distinctive words alone ("Koopmans"), else only
+    the longer forms: a word alone must not take "Pieter Hiemstra" from a person.
+    """
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare letter changes length in lower case
         lowered = text
@@ -72,6 +78,8 @@ def find_known(text: str, names: Iterable[str]) -> Iterator[Span]:
         key = org_key(name)
         full = {name.strip(), LEGAL_FORM_AT_END.sub("", name).strip()}
         for form in known_org_forms(name):
+            if (" " in form or form in full) == single_words:
+                continue
             # Whole names match in any case ("obs De Flambou"); single words only as
             # written, so "Bakkerij Bakker" leaves the profession "bakker" alone.
             any_case = form in full or " " in form

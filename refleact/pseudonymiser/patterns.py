@@ -43,6 +43,11 @@ OTHER_NUMBER_LABEL = re.compile(
     r"(?i)(?:nummer|nr|no|factuur|order|ticket|kenmerk|referentie|inkoop|klant"
     r"|dossier|polis|artikel|zaak|bestel|offerte|pakket|ref)\w*\.?:?\s*$"
 )
+# Labels of numbers that are not phone numbers ("werknummer" is one, so no "nummer").
+NOT_PHONE_LABEL = re.compile(
+    r"(?i)(?:factuur|order|ticket|kenmerk|referentie|inkoop|klant|dossier|polis"
+    r"|artikel|bestel|offerte|pakket|zaak|btw|kvk|iban|rekening)\w*\.?:?\s*$"
+)
 KVK = re.compile(
     r"(?i)\b(?:kvk|kamer van koophandel)(?:[- ]?(?:nummer|nr\.?))?:?\s*(\d{8})\b"
 )
@@ -136,19 +141,24 @@ def _ibans(text: str) -> Iterator[Span]:
 
 
 # A run of digits long enough for a phone number, with what may surround it.
-PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().-]{7,}\d")
+PHONE_CANDIDATE = re.compile(r"(?<![\w+])[+(]?\d[\d \t().-]{7,}\d(?!\w)")
 
 
 def _phones(text: str) -> Iterator[Span]:
-    leniency = phonenumbers.Leniency.VALID
+    # POSSIBLE (the right length for the country): an unassigned but well-formed
+    # number ("06 98 76 54 32") is still someone's number in a note.
+    leniency = phonenumbers.Leniency.POSSIBLE
     # The matcher runs on each run of digits, not the whole note: far cheaper.
     for candidate in PHONE_CANDIDATE.finditer(text):
         offset = candidate.start()
+        if NOT_PHONE_LABEL.search(text[max(0, offset - 30) : offset]):
+            continue  # "factuurnummer 0123456789"
         for m in phonenumbers.PhoneNumberMatcher(
             candidate.group(), "NL", leniency=leniency
         ):
-            # A number without a trunk or international prefix is an order number.
-            if _PHONE_START.match(m.raw_string):
+            # A number without a trunk or international prefix is an order number,
+            # and one shaped like a date is a date.
+            if _PHONE_START.match(m.raw_string) and not DATE.fullmatch(m.raw_string):
                 yield Span(offset + m.start, offset + m.end, "phone", rank=80)
 
 
@@ -232,7 +242,7 @@ def _ages(text: str) -> Iterator[Span]:
         if group == "age":
             # A bare number after "ben"/"is" is an age only at a clause end.
             if "jaar" not in m.group(group) and not re.match(
-                r"[,.;:!?)]|\sjaar|$", text[end : end + 5]
+                r"[,.;:!?)]|\sjaar|\sen\s|$", text[end : end + 5]
             ):
                 continue
             if NOT_AGE_AFTER.match(text, end):

@@ -94,10 +94,29 @@ def is_evaluation_record(record: dict) -> bool:
     return "identifiers" in record or "keep" in record
 
 
+class BadRecord(ValueError):
+    """A line of a JSONL file that is not a JSON object; ``line`` counts from 1."""
+
+    def __init__(self, line: int):
+        super().__init__(f"line {line} is not a JSON object")
+        self.line = line
+
+
 def read_records(path: Path | str) -> list[dict]:
     """Return the records of a JSONL file (one JSON object a line, blank lines skipped)."""
+    records = []
     with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                raise BadRecord(number) from None
+            if not isinstance(record, dict):
+                raise BadRecord(number)
+            records.append(record)
+    return records
 
 
 def score_records(records: Iterable[dict], scrub: Callable[[dict], str]) -> Score:

@@ -33,11 +33,17 @@ def scrub_text(
 
     client_forms = names.person_forms(subject) | names.aliases_in(text, subject)
     client_forms |= {f for f in (subject.email, subject.phone) if f}
-    subject_words = frozenset(w for f in client_forms for w in f.split())
+    subject_words = frozenset(
+        w
+        for f in client_forms
+        for w in f.split()
+        if w.lower() not in names.PARTICLE_WORDS | names.FUNCTION_WORDS
+    )
     protected = protected_spans(text, subject_words=subject_words)
 
     spans = list(find_patterns(text))
-    spans += organisations.find_known(text, [o for o in org_names if o])
+    org_names = [o for o in org_names if o]
+    spans += organisations.find_known(text, org_names, single_words=False)
     given = names.given_name_forms(subject.first_name) | names.aliases_in(text, subject)
     spans += names.find_forms(
         text, client_forms, kind="client", key="client", rank=60, given=given
@@ -56,7 +62,12 @@ def scrub_text(
     unknown = names.find_unknown(
         text, tokens, blocked=blocked, sloppy=_sloppy(text, tokens)
     )
-    spans = _resolve(spans + list(unknown))
+    unknown = list(unknown) + [
+        s
+        for s in organisations.find_known(text, org_names, single_words=True)
+        if _free(s, protected)
+    ]
+    spans = _resolve(spans + unknown)
     spans = _resolve(spans + _propagate(text, spans, protected))
     spans = _link_people(text, spans)
 
@@ -89,6 +100,8 @@ def _sloppy(text: str, tokens) -> bool:
 def _surfaces(text: str, span: Span) -> set[str]:
     original = re.sub(r"(?:['’]s|['’])$", "", text[span.start : span.end])
     surfaces = {original}
+    if span.kind == "organisation":
+        surfaces |= organisations.known_org_forms(original)
     if span.kind == "person":
         words = original.split()
         for word in words:
@@ -118,7 +131,8 @@ def _propagate(
                 end = possessive_end(text, start + len(surface))
                 if end is None or text[start + len(surface) : end] == "s":
                     continue  # "Jansens" is another name; "Jansen's" is possessive
-                candidate = Span(start, end, span.kind, span.key, 20)
+                # Above a guessed place: "naar Opsterland" after "Gemeente Opsterland".
+                candidate = Span(start, end, span.kind, span.key, 35)
                 if not _free(candidate, protected):
                     continue
                 if (

@@ -32,7 +32,10 @@ POSSESSIVE_HEAD = re.compile(rf"\b{_CAP}['’]s\s(?:[\w-]+\s)?{_HEAD_WORD}")
 # "de Utrechtse Bevlogenheidsschaal": a capitalised compound ending in a head word.
 COMPOUND_HEAD = re.compile(rf"\b(?:[A-ZÀ-Ý]\w*se\s)?[A-ZÀ-Ý]\w{{3,}}(?:{_HEADS})\b")
 # "de Roos van Leary", "de Piramide van Maslow": a named model with an article.
-NAMED_MODEL = re.compile(rf"\b(?:de|het)\s{_CAP}\svan\s{_CAP}")
+NAMED_MODEL = re.compile(
+    rf"\b(?:de|het)\s{_CAP}(?:\s(?:of|and|the|for|to|in|on)\s{_CAP}|\s{_CAP}){{0,3}}"
+    rf"\svan\s{_CAP}"
+)
 # "leidinggeven (Hersey en Blanchard)": a cited pair in brackets.
 CITED_PAIR = re.compile(rf"(?<=[a-z])\s\(({_AUTHOR}\s(?:en|&)\s{_AUTHOR})\)")
 IDIOM = re.compile("|".join(rf"\b{re.escape(i)}\b" for i in IDIOMS))
@@ -60,9 +63,13 @@ def protected_spans(
         if m.group("a").split()[0] not in subject_words:
             spans.append(m.span("a"))
     for m in VOLGENS_AUTHOR.finditer(text):
-        author = m.group("a")
-        first = author.split()[0]
-        if first not in subject_words and first not in first_names():
+        first = m.group("a").split()[0]
+        # "de Ik-boodschap volgens Gordon": a term before it makes it a citation,
+        # even of a name that is also a given name.
+        term = re.search(
+            r"(?:\w-\w+|[A-ZÀ-Ý]\w+)\s$", text[max(0, m.start() - 40) : m.start()]
+        )
+        if first not in subject_words and (term or first not in first_names()):
             spans.append(m.span("a"))
     for m in CITED_PAIR.finditer(text):
         if not any(w in first_names() for w in re.findall(r"\w+", m.group(1))):

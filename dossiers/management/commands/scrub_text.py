@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from refleact.pseudonymiser.score import read_records, scrub_record
+from refleact.pseudonymiser.score import BadRecord, read_records, scrub_record
 from refleact.pseudonymiser.score import report as report_lines
 
 
@@ -37,10 +37,10 @@ class Command(BaseCommand):
                 _("Cannot read %(file)s: %(reason)s")
                 % {"file": file, "reason": error.strerror}
             ) from None
-        except json.JSONDecodeError as error:
+        except BadRecord as error:
             raise CommandError(
-                _("%(file)s line %(line)s is not JSON.")
-                % {"file": file, "line": error.lineno}
+                _("%(file)s line %(line)s is not a JSON object.")
+                % {"file": file, "line": error.line}
             ) from None
         if report:
             for name, value in report_lines(records).items():
