@@ -5,9 +5,11 @@ kunnen zijn (Persoonlijke identificatiegegevens: naam, achternaam en
 Contactinformatie: e-mail, telefoonnummer)".
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from refleact.inventory.declarations import Basis, Category, End, declare
 
-UNTIL_CLOSE = (
+UNTIL_CLOSE = _(
     "Until the client's last trajectory closes; kept longer only with consent "
     "asked at the start and end of the trajectory (name and e-mail)."
 )
@@ -15,7 +17,7 @@ UNTIL_CLOSE = (
 declare(
     "clients.Client",
     ["first_name", "last_name"],
-    purpose="Identify the client and address them during the trajectory.",
+    purpose=_("Identify the client and address them during the trajectory."),
     basis=Basis.AGREEMENT,
     category=Category.IDENTIFICATION,
     retention=UNTIL_CLOSE,
@@ -24,7 +26,7 @@ declare(
 declare(
     "clients.Client",
     "email",
-    purpose="Contact the client: appointments, quotes, invoices, portal notices.",
+    purpose=_("Contact the client: appointments, quotes, invoices, portal notices."),
     basis=Basis.AGREEMENT,
     category=Category.CONTACT,
     retention=UNTIL_CLOSE,
@@ -33,19 +35,19 @@ declare(
 declare(
     "clients.Client",
     "phone",
-    purpose="Contact the client about appointments.",
+    purpose=_("Contact the client about appointments."),
     basis=Basis.AGREEMENT,
     category=Category.CONTACT,
-    retention="Until the client's last trajectory closes.",
+    retention=_("Until the client's last trajectory closes."),
     end=End.DELETE,
 )
 declare(
     "clients.Organisation",
     ["name", "billing_name", "billing_address", "billing_email", "billing_reference"],
-    purpose="Contract with and invoice the organisation that orders a trajectory.",
+    purpose=_("Contract with and invoice the organisation that orders a trajectory."),
     basis=Basis.AGREEMENT,
     category=Category.FINANCIAL,
-    retention=(
+    retention=_(
         "While the organisation has trajectories; what an invoice needs is copied "
         "onto the invoice, which is kept for 7 years."
     ),

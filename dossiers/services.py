@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from dossiers import selectors
+from dossiers import extensions, selectors
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -92,6 +92,9 @@ def trajectory_save(*, actor, trajectory: Trajectory, request=None) -> Trajector
             changed_at=now,
             changed_by=actor,
         )
+        extensions.status_changed(
+            trajectory=trajectory, status=trajectory.status, actor=actor, now=now
+        )
     if trajectory.client_id:
         # Access rule: assigning a trajectory's coach adds them to the client's coaches.
         trajectory.client.coaches.add(trajectory.coach)
@@ -136,6 +139,9 @@ def trajectory_close(
         status=Trajectory.Status.CLOSED,
         changed_at=now,
         changed_by=actor,
+    )
+    extensions.status_changed(
+        trajectory=locked, status=Trajectory.Status.CLOSED, actor=actor, now=now
     )
     # Cancelled at the closing's own moment: reopening recognises them by it.
     cancelled = list(

@@ -9,6 +9,7 @@ from refleact.inventory.declarations import (
     Basis,
     Category,
     End,
+    Subjects,
     declarations,
     is_personal,
 )
@@ -59,11 +60,13 @@ def check_inventory(app_configs=None, **kwargs):
             declaration.basis not in Basis.values
             or declaration.category not in Category.values
             or declaration.end not in End.values
+            or not declaration.subjects
+            or any(s not in Subjects.values for s in declaration.subjects)
         ):
             errors.append(
                 checks.Error(
                     f"inventory entry {declaration.model}.{declaration.field} uses an "
-                    "unknown basis, category or end.",
+                    "unknown basis, category, end or data subjects.",
                     id="inventory.E003",
                 )
             )

@@ -42,8 +42,28 @@ class End(models.TextChoices):
     KEEP_YEARS = "keep_years", _("keep for a fixed number of years, then delete")
 
 
+class Subjects(models.TextChoices):
+    # GDPR art. 30(1)(c): the categories of data subjects.
+    CLIENTS = "clients", _("clients (private persons, contact persons, participants)")
+    ORGANISATIONS = "organisations", _("client organisations and their contacts")
+    STAFF = "staff", _("the practice's owner and coaches")
+    VISITORS = "visitors", _("anyone who tries to log in")
+
+
+# GDPR art. 30(1)(d) and (e): who receives the data, and transfers abroad. The
+# defaults hold for most fields; a declaration names others where they differ.
+RECIPIENTS_DEFAULT = _("the practice's owner and the client's own coaches")
+TRANSFERS_DEFAULT = _("none: stored in the Netherlands, no transfer outside the EEA")
+
+
 @dataclass(frozen=True)
 class Declaration:
+    """One personal field: what art. 30 and the transparency page say about it.
+
+    Human-readable attributes are ``gettext_lazy`` strings (or plain strings
+    translated when shown, through ``text()``).
+    """
+
     model: str  # app_label.ModelName
     field: str
     purpose: str
@@ -52,6 +72,9 @@ class Declaration:
     retention: str
     end: str
     keep_years: int | None = None
+    subjects: tuple[str, ...] = (Subjects.CLIENTS,)
+    recipients: str = RECIPIENTS_DEFAULT
+    transfers: str = TRANSFERS_DEFAULT
 
     @property
     def key(self) -> tuple[str, str]:
@@ -64,12 +87,15 @@ _REGISTRY: dict[tuple[str, str], Declaration] = {}
 def declare(model: str, fields: str | list[str], **attributes) -> None:
     """Declare one or more personal fields of a model with the same attributes."""
     names = [fields] if isinstance(fields, str) else fields
+    if isinstance(attributes.get("subjects"), str):
+        attributes["subjects"] = (attributes["subjects"],)
     for name in names:
         declaration = Declaration(model=model, field=name, **attributes)
         _REGISTRY[declaration.key] = declaration
 
 
 def declarations() -> list[Declaration]:
+    """Return every declaration, by model and field."""
     return sorted(_REGISTRY.values(), key=lambda d: d.key)
 
 
@@ -87,3 +113,15 @@ def is_personal(field: models.Field) -> bool:
     from refleact.crypto.fields import EncryptedFieldMixin
 
     return isinstance(field, EncryptedFieldMixin) or getattr(field, "personal", False)
+
+
+def text(value) -> str:
+    """Return a declaration's attribute in the active language.
+
+    Lazy strings translate themselves; a plain string is looked up in the
+    catalogue, so a declaration written without ``gettext_lazy`` still reads in
+    Dutch where a translation exists.
+    """
+    from django.utils.translation import gettext
+
+    return gettext(value) if isinstance(value, str) else str(value)

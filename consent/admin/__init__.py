@@ -1,0 +1,1 @@
+from consent.admin import ledger, policy  # noqa: F401  (registers)

@@ -1,0 +1,29 @@
+"""What apps above dossiers add to it, registered by them, so dossiers imports none.
+
+Dependencies run one way (core <- clients <- dossiers, consent <- breaches <-
+portal). The consent app asks the contact question when a trajectory becomes
+active and when it closes: it registers a hook here from its
+``AppConfig.ready()``, and the trajectory services call every hook inside their
+own transaction, so the question is raised exactly when the status change is
+committed, and not at all when it rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# Each hook takes (*, trajectory, status, actor, now) and writes what it needs.
+StatusChangeHook = Callable[..., None]
+
+_status_change_hooks: list[StatusChangeHook] = []
+
+
+def register_status_change_hook(hook: StatusChangeHook) -> None:
+    if hook not in _status_change_hooks:
+        _status_change_hooks.append(hook)
+
+
+def status_changed(*, trajectory, status: str, actor, now) -> None:
+    """Call every registered hook. Caller is inside the status change's transaction."""
+    for hook in _status_change_hooks:
+        hook(trajectory=trajectory, status=status, actor=actor, now=now)
