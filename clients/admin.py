@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 
 from clients import extensions, selectors, services
 from clients.models import Client, Organisation
+from clients.search import clients_search, organisations_search
+from refleact.adminsearch import SealedSearchMixin
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
-from refleact.crypto import blind
 from refleact.practiceadmin import PracticeModelAdmin
 
 
@@ -45,16 +46,6 @@ class CoachFilter(admin.SimpleListFilter):
         return queryset
 
 
-def blind_search(queryset, term: str, *, email_index: str, name_index: str):
-    """Search by e-mail (when the term has an @) or by all name tokens, never by LIKE."""
-    term = term.strip()
-    if not term:
-        return queryset
-    if "@" in term:
-        return blind.search(queryset, email_index, term)
-    return blind.search(queryset, name_index, term)
-
-
 class ClientForm(forms.ModelForm):
     """The client form; ``actor`` (set per request by ClientAdmin) words errors."""
 
@@ -72,7 +63,7 @@ class ClientForm(forms.ModelForm):
 
 
 @admin.register(Client)
-class ClientAdmin(PracticeModelAdmin):
+class ClientAdmin(SealedSearchMixin, PracticeModelAdmin):
     selector = staticmethod(selectors.clients_for_user)
     form = ClientForm
     list_display = (
@@ -84,9 +75,11 @@ class ClientAdmin(PracticeModelAdmin):
     )
     list_filter = ("kind", "language", CoachFilter)
     list_select_related = ("organisation",)
-    # The search box searches the blind indexes (see get_search_results).
+    # The search box opens the rows the user may see (clients/search.py).
     search_fields = ("name_index",)
-    search_help_text = _("Search by e-mail address, or by one or more names.")
+    search_help_text = _(
+        "Search by any part of a name, e-mail address, phone number or organisation."
+    )
     ordering = ("-last_activity_at",)
     sortable_by = ("kind", "last_activity_at", "created_at")
     autocomplete_fields = ("organisation",)
@@ -106,16 +99,8 @@ class ClientAdmin(PracticeModelAdmin):
     def full_name(self, obj: Client) -> str:
         return str(obj)
 
-    def get_search_results(self, request, queryset, search_term):
-        return (
-            blind_search(
-                queryset,
-                search_term,
-                email_index="email_index",
-                name_index="name_index",
-            ),
-            False,
-        )
+    def search(self, *, request, queryset, term):
+        return clients_search(user=request.user, term=term, within=queryset)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -239,11 +224,11 @@ class HandOverForm(forms.Form):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PracticeModelAdmin):
+class OrganisationAdmin(SealedSearchMixin, PracticeModelAdmin):
     selector = staticmethod(selectors.organisations_for_user)
     list_display = ("name", "updated_at", "created_at")
     search_fields = ("name_index",)
-    search_help_text = _("Search by one or more words of the name.")
+    search_help_text = _("Search by any part of the name.")
     ordering = ("-updated_at",)
     sortable_by = ("updated_at", "created_at")
     fieldsets = (
@@ -261,11 +246,8 @@ class OrganisationAdmin(PracticeModelAdmin):
         ),
     )
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return blind.search(queryset, "name_index", term), False
+    def search(self, *, request, queryset, term):
+        return organisations_search(user=request.user, term=term, within=queryset)
 
     def save_model(self, request, obj, form, change):
         services.organisation_save(

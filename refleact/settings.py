@@ -44,6 +44,9 @@ BLIND_INDEX_KEY = env.str("BLIND_INDEX_KEY", default="")
 # How long an unwrapped data key may stay in a process's memory. It bounds how long
 # another running process can still open values of a key destroyed meanwhile.
 KEY_CACHE_SECONDS = env.int("KEY_CACHE_SECONDS", default=60)
+# How many rows a search may open to match any part of a name, e-mail or phone
+# (clients/search.py); above it, only whole words and the exact e-mail are found.
+SEARCH_OPEN_ROWS_MAX = env.int("SEARCH_OPEN_ROWS_MAX", default=2000)
 SEALED_FILES_DIR = env.path("SEALED_FILES_DIR", default=str(VAR_DIR / "sealed-files"))
 
 INSTALLED_APPS = [

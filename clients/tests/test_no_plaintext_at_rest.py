@@ -83,7 +83,9 @@ def work_as_a_coach(http) -> None:
         == 302
     )
     search = http.get(
-        reverse("admin:clients_client_changelist"), {"q": "Oosterhuis-Kramer"}
+        reverse("admin:clients_client_changelist"),
+        {"q": "Oosterhuis-Kramer"},
+        follow=True,
     )
     assert [c.pk for c in search.context["cl"].result_list] == [client.pk]
     assert (

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients import selectors as client_selectors
-from clients.admin import blind_search
 from dossiers import selectors, services
 from dossiers.admin.common import (
     CoachFilter,
@@ -33,6 +32,8 @@ from dossiers.models import (
     StatusChange,
     Trajectory,
 )
+from dossiers.search import trajectories_search
+from refleact.adminsearch import SealedSearchMixin
 from refleact.audit.models import AuditEvent
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
@@ -227,7 +228,7 @@ class CloseForm(forms.Form):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(PracticeModelAdmin):
+class TrajectoryAdmin(SealedSearchMixin, PracticeModelAdmin):
     selector = staticmethod(selectors.trajectories_for_user)
     form = TrajectoryForm
     list_display = (
@@ -241,7 +242,10 @@ class TrajectoryAdmin(PracticeModelAdmin):
     list_filter = ("status", "kind", CoachFilter)
     list_select_related = ("client", "organisation", "coach")
     search_fields = ("client__name_index",)
-    search_help_text = _("Search by the client's e-mail address or names.")
+    search_help_text = _(
+        "Search by any part of the client's name, e-mail address or phone "
+        "number, or of the organisation's name."
+    )
     ordering = ("-last_activity_at",)
     sortable_by = ("kind", "status", "status_changed_at", "last_activity_at")
     # Participants by autocomplete: a list of every client to pick from would put
@@ -257,17 +261,8 @@ class TrajectoryAdmin(PracticeModelAdmin):
     actions = ("close_trajectories",)
     readonly_fields = ("retention", "closed_at", "retention_due_on")
 
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        clients = blind_search(
-            client_selectors.clients_for_user(user=request.user),
-            term,
-            email_index="email_index",
-            name_index="name_index",
-        )
-        return queryset.filter(client__in=clients.values("pk")), False
+    def search(self, *, request, queryset, term):
+        return trajectories_search(user=request.user, term=term)
 
     def get_fieldsets(self, request, obj=None):
         main = [

@@ -135,7 +135,7 @@ def test_organisation_create_change_delete(owner_http):
     organisation.refresh_from_db()
     assert organisation.name == "Kwekerij De Groene Hoek B.V."
     search = owner_http.get(
-        reverse("admin:clients_organisation_changelist"), {"q": "groene"}
+        reverse("admin:clients_organisation_changelist"), {"q": "groene"}, follow=True
     )
     assert list(search.context["cl"].result_list) == [organisation]
     delete = owner_http.post(
