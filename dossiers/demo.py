@@ -189,12 +189,17 @@ def _trajectory_build(*, client, coach, kind, status, rng, now) -> None:
                 answers="Meer overzicht en rust.\n8",
             ),
         )
-        billing = services.invoice_billing_defaults(trajectory=trajectory)
+        billing = services.invoice_billing_defaults(user=coach, trajectory=trajectory)
         billing["billing_address"] = (
             billing.get("billing_address") or "Voorbeeldstraat 12\n8441 AB Heerenveen"
         )
         invoice = services.invoice_save(
-            actor=coach, invoice=Invoice(trajectory=trajectory, **billing)
+            actor=coach,
+            invoice=Invoice(
+                trajectory=trajectory,
+                service_from=trajectory.start_date or timezone.localdate(),
+                **billing,
+            ),
         )
         vat = (
             InvoiceLine.VatRate.EXEMPT

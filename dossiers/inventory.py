@@ -69,3 +69,24 @@ declare(
     end=End.KEEP_YEARS,
     keep_years=7,
 )
+declare(
+    "dossiers.Quote",
+    ["billing_name", "billing_address"],
+    purpose=(
+        "Offer the trajectory: to whom the quote is addressed (policy: "
+        "\"initiatie, offerte, planning en facturering\")."
+    ),
+    basis=Basis.AGREEMENT,
+    category=Category.FINANCIAL,
+    retention=AT_CLOSE,
+    end=End.DELETE,
+)
+declare(
+    "dossiers.QuoteLine",
+    "description",
+    purpose="Describe what the quote offers; copied onto an invoice when accepted.",
+    basis=Basis.AGREEMENT,
+    category=Category.FINANCIAL,
+    retention=AT_CLOSE,
+    end=End.DELETE,
+)

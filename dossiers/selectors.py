@@ -11,7 +11,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from clients.models import Client
-from dossiers.models import Appointment, DossierEntry, Evaluation, Invoice, Trajectory
+from dossiers.models import (
+    Appointment,
+    DossierEntry,
+    Evaluation,
+    Invoice,
+    Quote,
+    Trajectory,
+)
 
 
 def trajectories_for_user(*, user) -> QuerySet[Trajectory]:
@@ -80,4 +87,17 @@ def invoice_get_for_user(*, user, pk) -> Invoice:
     try:
         return invoices_for_user(user=user).get(pk=pk)
     except (Invoice.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def quotes_for_user(*, user) -> QuerySet[Quote]:
+    """Return the quotes of the trajectories this user may see."""
+    return _within_trajectories(Quote, user=user)
+
+
+def quote_get_for_user(*, user, pk) -> Quote:
+    """Return one quote the user may see, or raise Http404."""
+    try:
+        return quotes_for_user(user=user).get(pk=pk)
+    except (Quote.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

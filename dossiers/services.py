@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,7 @@ from dossiers.models import (
     StatusChange,
     Trajectory,
 )
+from dossiers.selectors import invoices_for_user
 from refleact import videocall
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record, audit_record_many
@@ -326,17 +328,53 @@ def trajectory_child_delete(*, actor, obj, request=None) -> None:
 # -- invoices ------------------------------------------------------------------
 
 
-def invoice_billing_defaults(*, trajectory: Trajectory | None) -> dict:
-    """Suggest billing name and address for a new invoice (entered on the invoice itself)."""
+def invoice_billing_sources(*, user, trajectory: Trajectory | None) -> dict[str, dict]:
+    """Return the billing details a new invoice of this trajectory may start from.
+
+    Keys: "previous" (the latest invoice this user may see of the same client, or
+    of the same organisation for a training), "organisation" (its billing
+    details). Caller must have checked the user's access to the trajectory.
+    """
     if trajectory is None:
         return {}
-    if trajectory.organisation_id:
-        org = trajectory.organisation
-        return {
+    sources: dict[str, dict] = {}
+    owner = (
+        Q(trajectory__client_id=trajectory.client_id)
+        if trajectory.client_id
+        else Q(trajectory__organisation_id=trajectory.organisation_id)
+    )
+    previous = (
+        invoices_for_user(user=user)
+        .filter(owner, credit_for=None)
+        .order_by("-created_at")
+        .first()
+    )
+    if previous is not None:
+        sources["previous"] = {
+            "billing_name": previous.billing_name,
+            "billing_address": previous.billing_address,
+            "reference": previous.reference,
+        }
+    org = trajectory.organisation or (
+        trajectory.client.organisation if trajectory.client_id else None
+    )
+    if org is not None and (org.billing_name or org.billing_address):
+        sources["organisation"] = {
             "billing_name": org.billing_name or org.name,
             "billing_address": org.billing_address,
             "reference": org.billing_reference,
         }
+    return sources
+
+
+def invoice_billing_defaults(*, user, trajectory: Trajectory | None) -> dict:
+    """Suggest billing name and address for a new invoice (entered on the invoice itself)."""
+    if trajectory is None:
+        return {}
+    sources = invoice_billing_sources(user=user, trajectory=trajectory)
+    for key in ("previous", "organisation"):
+        if key in sources:
+            return sources[key]
     if trajectory.client_id:
         return {"billing_name": str(trajectory.client)}
     return {}
@@ -391,10 +429,13 @@ def invoice_issue(*, actor, invoice: Invoice, request=None, today=None) -> Invoi
         raise ValidationError(_("This invoice was already issued."))
     if not invoice.lines.exists():
         raise ValidationError(_("An invoice needs at least one line."))
+    if invoice.service_from is None and not invoice.is_credit:
+        # Wet OB art. 35a: an invoice states when the service was delivered.
+        raise ValidationError(_("Enter the date or period of the service first."))
     today = today or timezone.localdate()
     invoice.number = _next_number(today.year)
     invoice.issue_date = today
-    invoice.due_date = today + timedelta(days=PracticeDetails.load().payment_term_days)
+    invoice.due_date = today + timedelta(days=PracticeDetails.load().payment_term())
     invoice.status = Invoice.Status.ISSUED
     invoice.save(update_fields=["number", "issue_date", "due_date", "status"])
     audit_record(
@@ -421,6 +462,8 @@ def invoice_credit(*, actor, invoice: Invoice, request=None, today=None) -> Invo
         billing_name=invoice.billing_name,
         billing_address=invoice.billing_address,
         reference=invoice.reference,
+        service_from=invoice.service_from,
+        service_until=invoice.service_until,
     )
     credit.full_clean()
     credit.save()

@@ -267,6 +267,15 @@ except ValueError:
     )
     VIDEO_CALL_BASE_URL = videocall.DEFAULT_BASE_URL
 
+# Days from an invoice's date to its due date, unless the owner sets another term
+# in the practice details; an unpaid invoice past its due date is overdue.
+INVOICE_PAYMENT_TERM_DAYS = env.int("INVOICE_PAYMENT_TERM_DAYS", default=14)
+if not 0 <= INVOICE_PAYMENT_TERM_DAYS <= 365:
+    CONFIGURATION_PROBLEMS.append(
+        "INVOICE_PAYMENT_TERM_DAYS must be a number of days from 0 to 365"
+    )
+    INVOICE_PAYMENT_TERM_DAYS = 14
+
 # Celery: no broker means tasks run eagerly in-process (the embedded default).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -1,3 +1,3 @@
 """The coach's cockpit for trajectories, dossiers, appointments, evaluations and invoices."""
 
-from dossiers.admin import children, invoices, trajectories  # noqa: F401  (registers)
+from dossiers.admin import children, invoices, quotes, trajectories  # noqa: F401  (registers)

@@ -24,6 +24,7 @@ from dossiers.admin.common import (
     attachment_link,
     errors_to_messages,
 )
+from dossiers.admin.quotes import QuoteInline
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -255,6 +256,7 @@ class TrajectoryAdmin(SealedSearchMixin, PracticeModelAdmin):
         DossierEntryInline,
         AppointmentInline,
         EvaluationInline,
+        QuoteInline,
         InvoiceInline,
         StatusChangeInline,
     )

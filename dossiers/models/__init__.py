@@ -4,6 +4,7 @@ from dossiers.models.invoices import (
     InvoiceSequence,
     PracticeDetails,
 )
+from dossiers.models.quotes import Quote, QuoteLine
 from dossiers.models.trajectories import (
     Appointment,
     DossierEntry,
@@ -20,6 +21,8 @@ __all__ = [
     "InvoiceLine",
     "InvoiceSequence",
     "PracticeDetails",
+    "Quote",
+    "QuoteLine",
     "StatusChange",
     "Trajectory",
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,10 @@ class PracticeDetails(models.Model):
     vat_id = models.CharField(_("VAT id"), max_length=20, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     payment_term_days = models.PositiveSmallIntegerField(
-        _("payment term (days)"), default=14
+        _("payment term (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the configured term (INVOICE_PAYMENT_TERM_DAYS)."),
     )
 
     class Meta:
@@ -48,6 +53,12 @@ class PracticeDetails(models.Model):
     def load(cls) -> PracticeDetails:
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+    def payment_term(self) -> int:
+        """Return the days between an invoice's date and its due date."""
+        if self.payment_term_days is not None:
+            return self.payment_term_days
+        return settings.INVOICE_PAYMENT_TERM_DAYS
 
 
 class InvoiceSequence(models.Model):
@@ -99,6 +110,16 @@ class Invoice(EncryptedModel):
     billing_name = EncryptedCharField(_("billing name"), max_length=200)
     billing_address = EncryptedTextField(_("billing address"))
     reference = EncryptedCharField(_("your reference"), max_length=100, blank=True)
+    # The date or period of the service, which an invoice must state (Wet OB art. 35a).
+    service_from = models.DateField(
+        _("service date (or first day)"), null=True, blank=True
+    )
+    service_until = models.DateField(
+        _("last day of the service"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for a service on one day."),
+    )
     paid_at = models.DateField(_("paid on"), null=True, blank=True)
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False
@@ -121,6 +142,16 @@ class Invoice(EncryptedModel):
             return self.number
         return _("draft invoice %(id)s") % {"id": str(self.pk)[:8]}
 
+    def clean(self) -> None:
+        if (
+            self.service_from
+            and self.service_until
+            and self.service_until < self.service_from
+        ):
+            raise ValidationError(
+                {"service_until": _("The last day lies before the first.")}
+            )
+
     @property
     def is_issued(self) -> bool:
         return self.status == self.Status.ISSUED
@@ -131,35 +162,12 @@ class Invoice(EncryptedModel):
 
     def totals(self, lines=None) -> dict:
         """Return subtotal, VAT per rate and total, rounded per rate to cents."""
-        lines = list(self.lines.all()) if lines is None else lines
-        subtotal = sum((line.amount for line in lines), Decimal("0"))
-        vat: dict[str, Decimal] = {}
-        for line in lines:
-            vat[line.vat_rate] = vat.get(line.vat_rate, Decimal("0")) + line.amount
-        vat_amounts = {
-            rate: (base * InvoiceLine.VAT_PERCENT[rate] / 100).quantize(
-                CENT, ROUND_HALF_UP
-            )
-            for rate, base in vat.items()
-        }
-        return {
-            "subtotal": subtotal.quantize(CENT),
-            "vat": [
-                {
-                    "rate": rate,
-                    "label": InvoiceLine.VatRate(rate).label,
-                    "base": vat[rate].quantize(CENT),
-                    "amount": amount,
-                }
-                for rate, amount in sorted(vat_amounts.items())
-            ],
-            "total": (subtotal + sum(vat_amounts.values(), Decimal("0"))).quantize(
-                CENT
-            ),
-        }
+        return totals(list(self.lines.all()) if lines is None else lines)
 
 
-class InvoiceLine(EncryptedModel):
+class PricedLine(models.Model):
+    """What invoice and quote lines share: quantity, price, VAT rate, position."""
+
     class VatRate(models.TextChoices):
         HIGH = "21", _("21% VAT")
         LOW = "9", _("9% VAT")
@@ -167,9 +175,6 @@ class InvoiceLine(EncryptedModel):
 
     VAT_PERCENT = {"21": Decimal("21"), "9": Decimal("9"), "0": Decimal("0")}
 
-    holder_id = HolderIdField(default=PRACTICE_HOLDER_ID)
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    description = EncryptedCharField(_("description"), max_length=300)
     quantity = models.DecimalField(
         _("quantity"), max_digits=8, decimal_places=2, default=1
     )
@@ -182,13 +187,47 @@ class InvoiceLine(EncryptedModel):
     position = models.PositiveSmallIntegerField(_("line"), default=0)
 
     class Meta:
+        abstract = True
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)
+
+
+def totals(lines) -> dict:
+    """Return subtotal, VAT per rate and total of priced lines, VAT rounded per rate."""
+    subtotal = sum((line.amount for line in lines), Decimal("0"))
+    vat: dict[str, Decimal] = {}
+    for line in lines:
+        vat[line.vat_rate] = vat.get(line.vat_rate, Decimal("0")) + line.amount
+    vat_amounts = {
+        rate: (base * PricedLine.VAT_PERCENT[rate] / 100).quantize(CENT, ROUND_HALF_UP)
+        for rate, base in vat.items()
+    }
+    return {
+        "subtotal": subtotal.quantize(CENT),
+        "vat": [
+            {
+                "rate": rate,
+                "label": PricedLine.VatRate(rate).label,
+                "base": vat[rate].quantize(CENT),
+                "amount": amount,
+            }
+            for rate, amount in sorted(vat_amounts.items())
+        ],
+        "total": (subtotal + sum(vat_amounts.values(), Decimal("0"))).quantize(CENT),
+    }
+
+
+class InvoiceLine(EncryptedModel, PricedLine):
+    holder_id = HolderIdField(default=PRACTICE_HOLDER_ID)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    description = EncryptedCharField(_("description"), max_length=300)
+
+    class Meta:
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return str(self.description)
-
-    @property
-    def amount(self) -> Decimal:
-        return (self.quantity * self.unit_price).quantize(CENT, ROUND_HALF_UP)

@@ -37,6 +37,7 @@ def trajectory_form(client, coach, **overrides):
         "entries",
         "appointments",
         "evaluations",
+        "quotes",
         "invoices",
         "status_changes",
     ):

@@ -14,6 +14,8 @@ from dossiers.models import (
     Evaluation,
     Invoice,
     InvoiceLine,
+    Quote,
+    QuoteLine,
     Trajectory,
 )
 
@@ -96,6 +98,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     trajectory = factory.SubFactory(TrajectoryFactory)
     billing_name = "Hoogland Installatietechniek"
     billing_address = "Industrieweg 4\n8444 AB Heerenveen"
+    service_from = factory.LazyFunction(timezone.localdate)
 
 
 class InvoiceLineFactory(factory.django.DjangoModelFactory):
@@ -105,4 +108,28 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     invoice = factory.SubFactory(InvoiceFactory)
     description = "Coachingsessie"
     quantity = 1
+    unit_price = "95.00"
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    trajectory = factory.SubFactory(TrajectoryFactory, status=Trajectory.Status.QUOTE)
+    holder_id = factory.LazyAttribute(lambda q: q.trajectory.holder_id)
+    billing_name = "Hoogland Installatietechniek"
+    billing_address = "Industrieweg 4\n8444 AB Heerenveen"
+    valid_until = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=30)
+    )
+
+
+class QuoteLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuoteLine
+
+    quote = factory.SubFactory(QuoteFactory)
+    holder_id = factory.LazyAttribute(lambda line: line.quote.holder_id)
+    description = "Coachingtraject, 6 sessies"
+    quantity = 6
     unit_price = "95.00"
