@@ -18,7 +18,9 @@ ROOM_PREFIX = "refleact-"
 
 def is_https_url(value: str) -> bool:
     """Return whether value is an absolute https URL with a host and no credentials."""
-    if not value or any(c.isspace() or ord(c) < 32 for c in value):
+    if not isinstance(value, str) or not value:
+        return False
+    if any(c.isspace() or ord(c) < 32 for c in value):
         return False
     try:
         parts = urlsplit(value)

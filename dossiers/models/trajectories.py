@@ -237,7 +237,9 @@ class Appointment(EncryptedModel):
         return date_format(timezone.localtime(self.starts_at), "DATETIME_FORMAT")
 
     def clean(self) -> None:
-        if self.video_link and not is_https_url(self.video_link):
+        link = self.video_link
+        # A value that cannot be opened (a marker, not a str) is kept as stored.
+        if isinstance(link, str) and link and not is_https_url(link):
             raise ValidationError(
                 {"video_link": _("Enter a video link that starts with https://.")}
             )
@@ -246,7 +248,7 @@ class Appointment(EncryptedModel):
     def video_url(self) -> str:
         """Return the video link if it is safe to offer as a link, else ""."""
         link = self.video_link
-        return link if isinstance(link, str) and is_https_url(link) else ""
+        return link if is_https_url(link) else ""
 
 
 class Evaluation(EncryptedModel):
