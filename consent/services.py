@@ -350,3 +350,50 @@ def consent_records_erase(*, holder_id) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'off', true)", [ERASURE_SETTING])
     return removed
+
+
+def _client_logins():
+    """Yield (login, client) for every active login that belongs to a client.
+
+    A client's login is sealed with the client's key: its holder_id is theirs.
+    """
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        is_active=True, holder_id__in=Client.objects.values("holder_id")
+    )
+    clients = {
+        c.holder_id: c
+        for c in Client.objects.filter(holder_id__in=users.values("holder_id"))
+    }
+    for user in users:
+        yield user, clients[user.holder_id]
+
+
+def policy_change_notify(*, today=None) -> int:
+    """Mark the current version unseen for every client login, and e-mail each once.
+
+    Safe to run twice: a notice row exists once per login and version, and its
+    e-mail is claimed by a conditional UPDATE before it is sent.
+    """
+    from consent.models import PolicyNotice
+    from consent.notices import policy_changed_email
+
+    current = selectors.policy_current(today=today)
+    if current is None or current.version == 1:
+        return 0  # the first version changes nothing for anyone
+    for user, _client in _client_logins():
+        PolicyNotice.objects.get_or_create(user=user, version=current.version)
+    sent = 0
+    pending = PolicyNotice.objects.filter(
+        version=current.version, emailed_at=None
+    ).select_related("user")
+    clients = {u.pk: c for u, c in _client_logins()}
+    for notice in pending:
+        claimed = PolicyNotice.objects.filter(pk=notice.pk, emailed_at=None).update(
+            emailed_at=timezone.now()
+        )
+        if claimed and notice.user_id in clients:
+            policy_changed_email(client=clients[notice.user_id]).send()
+            sent += 1
+    return sent

@@ -37,6 +37,10 @@ app.conf.update(
             "task": "keystore.orphan_files_sweep",
             "schedule": crontab(minute=23, hour=4),
         },
+        "policy-change-notify": {
+            "task": "consent.policy_change_notify",
+            "schedule": crontab(minute=7, hour="*"),
+        },
         "orphan-keys-sweep": {
             "task": "keystore.orphan_keys_sweep",
             "schedule": crontab(minute=47, hour="*/6"),
