@@ -151,7 +151,7 @@ def aliases_in(text: str, person: Person) -> set[str]:
 TITLE_BEFORE = re.compile(
     r"(?:[Mm]evrouw|[Mm]evr\.|[Mm]w\.?|[Mm]eneer|[Dd]hr\.?|[Dd]e heer)\s$"
 )
-INITIALS_BEFORE = re.compile(rf"{_INITIALS}\s?$")
+INITIALS_BEFORE = re.compile(rf"(?<![\w.]){_INITIALS}\s?$")  # not "UMCG. Eva"
 
 
 def find_forms(
@@ -297,7 +297,7 @@ def find_unknown(
             continue
         first, last = chunk[0], chunk[-1]
         start, end = first.start, last.end
-        initials = re.search(rf"{_INITIALS}\s?$", text[max(0, start - 12) : start])
+        initials = INITIALS_BEFORE.search(text, max(0, start - 12), start)
         if initials:
             start -= len(initials.group())
         if not free(start, end):
@@ -365,6 +365,10 @@ def _classify(
             return None
     at_start = sentence_start(text, start)
     if previous in ARTICLES and not initials:
+        before = previous_word(text, start - len(previous) - 1)
+        if before in {"bij", "voor"} and not any(t.text.isupper() for t in chunk):
+            # "werkt bij de Rabobank": an employer ("bij het UWV" is an agency).
+            return Span(start, end, "organisation", "org:" + key[7:], 30)
         return None  # "de Grote Markt", "van de Roos": a thing with an article
     if previous in {"team", "afdeling", "sector", "project", "programma"}:
         return None  # "team Sociaal Domein"

@@ -89,7 +89,7 @@ NOT_AGE_AFTER = re.compile(
     r"\s(?:jaar\s)?(?:in dienst|werkzaam|getrouwd|lang|geleden|ervaring|"
     r"sessies|keer|uur|minuten|weken|dagen|maanden|procent|%|van|op|uit)\b"
 )
-PAREN_AGE = re.compile(r"(?<=[^\W\d_]) \((\d{1,2})\)")
+PAREN_AGE = re.compile(r"(?<=[^\W\d_]) \((\d{1,2}(?: jaar)?)\)")
 
 
 def find_patterns(text: str) -> Iterator[Span]:

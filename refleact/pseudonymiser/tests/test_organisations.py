@@ -60,3 +60,8 @@ def test_the_same_organisation_keeps_one_number():
         "Gemeente Opsterland belde. Offerte gaat naar Opsterland, en ook naar Stichting Welzijn Noord."
     )
     assert out.count("[organisatie 1]") == 2 and "[organisatie 2]" in out
+
+
+def test_an_employer_after_bij_de_goes_but_an_agency_in_capitals_stays():
+    out = scrub("Ze werkt bij de Hema en is doorverwezen door het UWV.")
+    assert "Hema" not in out and "UWV" in out
