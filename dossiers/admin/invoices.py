@@ -223,6 +223,8 @@ class InvoiceAdmin(PracticeModelAdmin):
             # Set when the invoice is issued or paid: nothing to show while adding.
             later = {"number", "issue_date", "due_date", "credit_for", "paid_at", "pdf"}
             fields = [f for f in fields if f not in later]
+        elif obj.is_issued:
+            fields = [f for f in fields if f != "billing_source"]  # nothing to take
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -67,6 +67,8 @@
     const lang = document.documentElement.lang || "nl";
     const group = document.getElementById(table.dataset.linesGroup);
     if (!group) return;
+    // A read-only page (an issued invoice) has no inputs: keep the saved totals.
+    if (!group.querySelector("[data-amount]")) return;
     const rows = group.querySelectorAll("tr.form-row:not(.empty-form)");
     let subtotal = 0n;
     let invalid = false;

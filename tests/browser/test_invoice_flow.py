@@ -105,6 +105,8 @@ def test_english_browser_invoices_24_95_previews_and_issues(
 
     page.get_by_role("button", name="Issue invoice").click()
     expect(page.locator("ul.messagelist .success")).to_contain_text("issued")
+    # Read-only now: the totals are the saved ones, not recomputed from nothing.
+    expect(totals.locator("tr.refleact-total")).to_contain_text("60.38")
     screenshot(page, "issued")
     context.close()
 
