@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from refleact.audit.models import AuditEvent
 from refleact.audit.subjects import holder_models
 
 EVERY_ROW = "all"
@@ -142,13 +143,15 @@ class ActorFilter(admin.SimpleListFilter):
         return queryset.filter(actor_id=self.value())
 
 
-def logged_models():
-    """Return the models whose rows the log records: those sealed for a holder."""
+def logged_models(admin_site):
+    """Return the admin's models whose rows the log records: client data."""
     staff = get_user_model()
     return [
         m
         for m in apps.get_models()
-        if m is not staff and any(f.name == "holder_id" for f in m._meta.fields)
+        if m in admin_site._registry
+        and m not in (staff, AuditEvent)
+        and any(f.name == "holder_id" for f in m._meta.fields)
     ]
 
 
@@ -162,7 +165,7 @@ class KindFilter(admin.SimpleListFilter):
         return sorted(
             (
                 (m._meta.label_lower, capfirst(m._meta.verbose_name))
-                for m in logged_models()
+                for m in logged_models(model_admin.admin_site)
             ),
             key=lambda c: str(c[1]),
         )
