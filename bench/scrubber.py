@@ -1,14 +1,15 @@
 """Benchmark: our pseudonymiser against deduce on the same coaching notes.
 
     pip install -r bench/requirements.txt
-    python bench/scrubber.py [FILE.jsonl ...] [--deduce-cache var/deduce-cache]
+    python bench/scrubber.py [FILE.jsonl ...] [--deduce-cache var/deduce-cache] [--repeat 5]
 
 Without files it runs every ``*.jsonl`` in ../shared/data/. Both scrubbers get the
 client's name: ours through ``scrub_text(subject=...)``, deduce (3.0.6, GPL-3.0,
 benchmark only) as its patient metadata (first name, initials, surname). Both are
 scored by the one measure of issue 11, point 6 (``refleact.pseudonymiser.score``).
 Speed counts only the scrubbing of each note, not deduce's start-up (which builds
-its lookup cache on first use, ~80 s). One block per file, then the totals over all
+its lookup cache on first use, ~80 s): after one untimed warm-up note each, the best
+of --repeat passes over the notes, ours and deduce's alternating. One block per file, then the totals over all
 files as the last seven lines, ``name: value``:
 
 ours_identifiers_removed, ours_keep_kept, deduce_identifiers_removed,
@@ -21,12 +22,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from refleact.pseudonymiser.score import read_records, report, scrub_record  # noqa: E402
+from refleact.pseudonymiser.score import (  # noqa: E402
+    is_evaluation_record,
+    read_records,
+    report,
+    scrub_record,
+)
 
 
 def deduce_scrubber(cache: Path):
@@ -54,10 +61,30 @@ def deduce_scrubber(cache: Path):
     return scrub
 
 
-def compare(records: list[dict], deduce) -> dict:
+def best_rate(records: list[dict], scrubbers: list, repeat: int) -> list[float]:
+    """Return each scrubber's notes per second, best of ``repeat`` alternating passes.
+
+    Alternating the passes gives both scrubbers the same share of whatever else the
+    machine is doing; the best pass is the one least disturbed by it.
+    """
+    notes = [r for r in records if is_evaluation_record(r)]
+    best = [float("inf")] * len(scrubbers)
+    for _ in range(repeat):
+        for i, scrub in enumerate(scrubbers):
+            started = time.perf_counter()
+            for record in notes:
+                scrub(record)
+            best[i] = min(best[i], time.perf_counter() - started)
+    return [round(len(notes) / b, 1) for b in best]
+
+
+def compare(records: list[dict], deduce, repeat: int) -> dict:
     """Return the seven figures for ``records``."""
     ours = report(records, scrub_record)
     theirs = report(records, deduce)
+    ours["notes_per_second"], theirs["notes_per_second"] = best_rate(
+        records, [scrub_record, deduce], repeat
+    )
     ratio = ours["notes_per_second"] / theirs["notes_per_second"]
     return {
         "ours_identifiers_removed": ours["identifiers_removed"],
@@ -76,6 +103,9 @@ def main() -> None:
     parser.add_argument(
         "--deduce-cache", type=Path, default=ROOT / "var" / "deduce-cache"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="timed passes (best counts)"
+    )
     args = parser.parse_args()
     files = args.files or sorted((ROOT.parent / "shared" / "data").glob("*.jsonl"))
     if not files:
@@ -86,10 +116,10 @@ def main() -> None:
         records = read_records(path)
         everything += records
         print(f"file: {path.name} ({len(records)} records)")
-        for name, value in compare(records, deduce).items():
+        for name, value in compare(records, deduce, args.repeat).items():
             print(f"  {name}: {value}")
     print(f"all files: {len(everything)} records")
-    for name, value in compare(everything, deduce).items():
+    for name, value in compare(everything, deduce, args.repeat).items():
         print(f"{name}: {value}")
 
 

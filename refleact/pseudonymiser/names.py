@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .entities import Person, Span
 from .lexicon import (
@@ -213,26 +214,35 @@ def _common_noun_here(text: str, pos: int, word: str, givens: set[str]) -> bool:
     return previous in PREDICATIVES and re.sub(r"['’]s?$", "", word) not in givens
 
 
+_MORPH_SURNAME = re.compile(r"(?:stra|[^aeiouy]sma|[gpnltdkbr]ma|uma|inga|enga|ama)$")
+_NOT_MORPH_SURNAME = frozenset("firma trauma thema schema drama karma dilemma".split())
+_MORPH_GIVEN = re.compile(r"(?:[aeiou]s?ke|[mnf]ke|[kt]je|tske)$")
+_NOT_MORPH_GIVEN = re.compile(r"(?:lijke|ische|elke)$")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
 def _is_morph_surname(word: str) -> bool:
     """Return whether ``word`` has the shape of a Frisian or Dutch surname."""
     lower = word.lower()
-    if lower in {"firma", "trauma", "thema", "schema", "drama", "karma", "dilemma"}:
-        return False
-    return bool(
-        re.search(r"(?:stra|[^aeiouy]sma|[gpnltdkbr]ma|uma|inga|enga|ama)$", lower)
-    )
+    return lower not in _NOT_MORPH_SURNAME and _MORPH_SURNAME.search(lower) is not None
 
 
 def _is_morph_given(word: str) -> bool:
     """Return whether ``word`` has the shape of a Dutch or Frisian given name."""
     lower = word.lower()
-    return bool(
-        re.search(r"(?:[aeiou]s?ke|[mnf]ke|[kt]je|tske)$", lower)
-    ) and not re.search(r"(?:lijke|ische|elke)$", lower)
+    return _MORPH_GIVEN.search(lower) is not None and not _NOT_MORPH_GIVEN.search(lower)
 
 
 def _name_like(token: Token) -> bool:
-    word = token.bare
+    return _word_name_like(token.bare)
+
+
+def _excluded(token: Token) -> bool:
+    return _word_excluded(token.bare)
+
+
+@lru_cache(maxsize=8192)
+def _word_name_like(word: str) -> bool:
     return (
         word in first_names()
         or word.split("-")[0] in first_names()
@@ -243,13 +253,13 @@ def _name_like(token: Token) -> bool:
     )
 
 
-def _excluded(token: Token) -> bool:
-    word = token.bare
+@lru_cache(maxsize=8192)
+def _word_excluded(word: str) -> bool:
     if word in country_names():
         return True
     if word.lower() in NON_NAME_WORDS or word in countries() and word not in cities():
         return True
-    if len(word) > 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word)):
+    if len(word) > 1 and (word.isupper() or _INNER_CAPITAL.search(word)):
         return word not in first_names()  # "UWV", "LinkedIn", "DiClemente"
     if "-" in word and word.split("-")[0].isupper():
         return True  # "HR-adviseur", "IT-servicedesk"

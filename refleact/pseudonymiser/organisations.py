@@ -125,7 +125,7 @@ def _extend_left(text: str, tokens: list[Token], pos: int) -> int | None:
     start = None
     edge = pos  # the start of the leftmost word taken so far, joiners included
     for token in reversed([t for t in tokens if t.end <= pos]):
-        if not re.fullmatch(r"\s?|\s&\s|-", text[token.end : edge]):
+        if text[token.end : edge] not in ("", " ", " & ", "-"):
             break
         if token.capitalised and token.lower not in FUNCTION_WORDS - _NAME_START_WORDS:
             start = token.start
@@ -141,7 +141,7 @@ def _extend_right(text: str, tokens: list[Token], i: int) -> int | None:
     pending = tokens[i].end
     for token in tokens[i + 1 : i + 6]:
         gap = text[pending : token.start]
-        if not re.fullmatch(r"\s|\s&\s|-", gap):
+        if gap not in (" ", " & ", "-"):
             break
         if token.capitalised and token.lower not in FUNCTION_WORDS - _NAME_START_WORDS:
             end = token.end

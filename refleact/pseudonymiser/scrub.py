@@ -14,6 +14,7 @@ from .tokens import possessive_end, sentence_start, starts_of, tokenize
 
 NAME_KINDS = frozenset({"client", "person", "organisation", "place"})
 _DETERMINERS = names.ARTICLES
+_NOT_NAME_WORDS = names.PARTICLE_WORDS | names.FUNCTION_WORDS
 
 
 def scrub_text(
@@ -34,10 +35,7 @@ def scrub_text(
     client_forms = names.person_forms(subject) | names.aliases_in(text, subject)
     client_forms |= {f for f in (subject.email, subject.phone) if f}
     subject_words = frozenset(
-        w
-        for f in client_forms
-        for w in f.split()
-        if w.lower() not in names.PARTICLE_WORDS | names.FUNCTION_WORDS
+        w for f in client_forms for w in f.split() if w.lower() not in _NOT_NAME_WORDS
     )
     protected = protected_spans(text, subject_words=subject_words)
 

@@ -17,20 +17,18 @@ _AUTHORS = rf"{_AUTHOR}(?:\s(?:en|&)\s{_AUTHOR})?"
 _HEADS = "|".join(sorted(THEORY_HEADS, key=len, reverse=True))
 _HEAD_WORD = rf"[\w-]*(?:{_HEADS})\b"
 
-# "Johari-venster", "GROW-methode", "Belbin-teamrollen", "JD-R-model".
-HYPHENATED = re.compile(rf"\b[\w-]*[A-ZÀ-Ý][\w-]*-(?:[\w-]*)(?:{_HEADS})\b")
+HEADS = tuple(THEORY_HEADS)
+# A word with a capital: "Johari-venster", "JD-R-model", "Bevlogenheidsschaal".
+CAPITALISED_WORD = re.compile(r"[\w-]*[A-ZÀ-Ý][\w-]*")
 # "Kübler-Ross curve", "Eisenhower matrix".
 NAME_THEN_HEAD = re.compile(rf"\b{_CAP}\s(?:{_HEADS})\b")
-# "de dramadriehoek van Karpman", "het ABC-model uit de RET van Ellis".
-HEAD_VAN_AUTHOR = re.compile(
-    rf"\b{_HEAD_WORD}(?:\s[\w-]+){{0,4}}?\s(?:van|volgens|uit|naar)\s(?P<a>{_AUTHORS})"
-)
+# "de dramadriehoek van Karpman", "het ABC-model uit de RET van Ellis": an author
+# after a connector, with a head word among the five words before it.
+CONNECTOR_AUTHOR = re.compile(rf"\s(?:van|volgens|uit|naar)\s(?P<a>{_AUTHORS})")
 # "volgens Covey", "Volgens Covey moet je...".
 VOLGENS_AUTHOR = re.compile(rf"\b[Vv]olgens\s(?P<a>{_AUTHORS})(?!['’]s|\w)")
 # "Covey's cirkel van invloed", "Covey's gewoonte".
 POSSESSIVE_HEAD = re.compile(rf"\b{_CAP}['’]s\s(?:[\w-]+\s)?{_HEAD_WORD}")
-# "de Utrechtse Bevlogenheidsschaal": a capitalised compound ending in a head word.
-COMPOUND_HEAD = re.compile(rf"\b(?:[A-ZÀ-Ý]\w*se\s)?[A-ZÀ-Ý]\w{{3,}}(?:{_HEADS})\b")
 # "de Roos van Leary", "de Piramide van Maslow": a named model with an article.
 NAMED_MODEL = re.compile(
     rf"\b(?:de|het)\s{_CAP}(?:\s(?:of|and|the|for|to|in|on)\s{_CAP}|\s{_CAP}){{0,3}}"
@@ -50,17 +48,14 @@ def protected_spans(
     speaking, not an author.
     """
     spans: list[tuple[int, int]] = []
-    for regex in (
-        HYPHENATED,
-        COMPOUND_HEAD,
-        NAME_THEN_HEAD,
-        POSSESSIVE_HEAD,
-        NAMED_MODEL,
-        IDIOM,
-    ):
+    for regex in (NAME_THEN_HEAD, POSSESSIVE_HEAD, NAMED_MODEL, IDIOM):
         spans += [m.span() for m in regex.finditer(text)]
-    for m in HEAD_VAN_AUTHOR.finditer(text):
-        if m.group("a").split()[0] not in subject_words:
+    spans += _term_words(text)
+    for m in CONNECTOR_AUTHOR.finditer(text):
+        before = text[max(0, m.start() - 80) : m.start()].split()[-5:]
+        if any(w.strip(".,;:()'\"").lower().endswith(HEADS) for w in before) and (
+            m.group("a").split()[0] not in subject_words
+        ):
             spans.append(m.span("a"))
     for m in VOLGENS_AUTHOR.finditer(text):
         first = m.group("a").split()[0]
@@ -74,4 +69,25 @@ def protected_spans(
     for m in CITED_PAIR.finditer(text):
         if not any(w in first_names() for w in re.findall(r"\w+", m.group(1))):
             spans.append(m.span(1))
+    return spans
+
+
+def _term_words(text: str) -> list[tuple[int, int]]:
+    """Return theory terms written as one word: "Johari-venster", "GROW-methode",
+    "Belbin-teamrollen" (hyphenated), and "de Utrechtse Bevlogenheidsschaal"
+    (a capitalised compound ending in a head word, with its adjective)."""
+    spans = []
+    for m in CAPITALISED_WORD.finditer(text):
+        word = m.group()
+        lower = word.lower()
+        if "-" in word.strip("-"):
+            if lower.rsplit("-", 1)[1].endswith(HEADS):
+                spans.append(m.span())
+        elif lower.endswith(HEADS) and word[:1].isupper():
+            if any(lower.endswith(h) and len(lower) >= len(h) + 4 for h in HEADS):
+                adjective = re.search(
+                    r"[A-ZÀ-Ý]\w*se\s$", text[max(0, m.start() - 30) : m.start()]
+                )
+                start = m.start() - len(adjective.group()) if adjective else m.start()
+                spans.append((start, m.end()))
     return spans

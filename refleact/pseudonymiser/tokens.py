@@ -59,8 +59,18 @@ def sentence_start(text: str, pos: int) -> bool:
 
 def previous_word(text: str, pos: int) -> str:
     """Return the word right before ``pos`` (lower case), or "" after punctuation."""
-    m = re.search(r"([^\W\d_][\w'’.-]*)\s+$", text[max(0, pos - 40) : pos])
-    return m.group(1).lower() if m else ""
+    i = pos - 1
+    if i < 0 or not text[i].isspace():
+        return ""
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    end = i + 1
+    while i >= 0 and (text[i].isalnum() or text[i] in "_.'’-"):
+        i -= 1
+    word = text[i + 1 : end]
+    while word and not word[0].isalpha():
+        word = word[1:]  # "(collega" -> "collega"; "1." -> ""
+    return word.lower()
 
 
 def word_char(text: str, i: int) -> bool:
