@@ -168,6 +168,10 @@ THEORY_HEADS = (
     "taxonomie",
     "stappenplan",
     "boodschap",
+    "werk",
+    "eigenschappen",
+    "inzichten",
+    "lessen",
     "kompas",
 )
 

@@ -367,6 +367,7 @@ def _classify(
         or previous in TITLES
         or previous.endswith(PERSON_CUE_SUFFIXES)
         or _listed(text, start)
+        or _role_after(text, end)
     )
     particles = any(not t.capitalised for t in chunk)
     if not particles and all(_excluded(t) for t in chunk if t.capitalised):
@@ -413,6 +414,18 @@ def _classify(
     if not at_start and not _excluded(chunk[0]):
         return Span(start, end, "person", key, 35)  # a proper noun mid-sentence
     return None
+
+
+_ROLE_AFTER = re.compile(r",\s(?:zijn|haar|mijn|onze|hun|de|een)\s([\w-]+)")
+
+
+def _role_after(text: str, end: int) -> bool:
+    """Return whether a role follows the name: "Kees, zijn broer", "Rik, haar manager"."""
+    m = _ROLE_AFTER.match(text, end)
+    return bool(m) and (
+        m.group(1).lower() in PERSON_CUES
+        or m.group(1).lower().endswith(PERSON_CUE_SUFFIXES)
+    )
 
 
 def _listed(text: str, pos: int) -> bool:

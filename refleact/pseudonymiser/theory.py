@@ -18,6 +18,11 @@ _HEADS = "|".join(sorted(THEORY_HEADS, key=len, reverse=True))
 _HEAD_WORD = rf"[\w-]*(?:{_HEADS})\b"
 
 HEADS = tuple(THEORY_HEADS)
+# Heads that name a theory only with an author after them ("het werk van Dweck"),
+# not at the end of a compound ("Kadewerk", "Logboek").
+_LOOSE_HEADS = frozenset(
+    {"werk", "boek", "boeken", "lessen", "inzichten", "eigenschappen"}
+)
 # A word with a capital: "Johari-venster", "JD-R-model", "Bevlogenheidsschaal".
 CAPITALISED_WORD = re.compile(r"[\w-]*[A-ZÀ-Ý][\w-]*")
 # "Kübler-Ross curve", "Eisenhower matrix".
@@ -84,7 +89,11 @@ def _term_words(text: str) -> list[tuple[int, int]]:
             if lower.rsplit("-", 1)[1].endswith(HEADS):
                 spans.append(m.span())
         elif lower.endswith(HEADS) and word[:1].isupper():
-            if any(lower.endswith(h) and len(lower) >= len(h) + 4 for h in HEADS):
+            if any(
+                lower.endswith(h) and len(lower) >= len(h) + 4
+                for h in HEADS
+                if h not in _LOOSE_HEADS
+            ):
                 adjective = re.search(
                     r"[A-ZÀ-Ý]\w*se\s$", text[max(0, m.start() - 30) : m.start()]
                 )
