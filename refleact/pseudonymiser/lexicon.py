@@ -264,6 +264,7 @@ LANGUAGES_AND_PEOPLES = frozenset(
     oekraïense russische syrische eritrese afghaanse braziliaanse europese
     nederlander engelsman duitser fransman pool turk marokkaan surinamer syriër
     eritreeër braziliaan europeaan amerikaan amerikaanse belg belgische
+    française française fransman française duitse engelse italiaanse spaanse
     vlaams vlaamse limburgs limburgse brabants brabantse groningse twents""".split()
 )
 HOLIDAYS = frozenset(

@@ -145,7 +145,9 @@ def aliases_in(text: str, person: Person) -> set[str]:
     return {
         a
         for a in found
-        if a.lower() not in FUNCTION_WORDS | NON_NAME_WORDS and a not in own
+        if a.lower() not in FUNCTION_WORDS | NON_NAME_WORDS
+        and a not in own
+        and not a.isupper()  # "(HR, opdrachtgever)" is a department
     }
 
 
@@ -294,8 +296,8 @@ def find_unknown(
                     yield span
             i += 1
             continue
-        if len(token.text) == 1 and text[token.end : token.end + 1] == ".":
-            i += 1  # an initial: it joins the name after it
+        if len(token.text) == 1:
+            i += 1  # an initial joins the name after it; "T:" or "E:" is a label
             continue
         chunk = _chunk(text, tokens, i)
         if not chunk:
@@ -470,7 +472,6 @@ def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:
         or previous.endswith(PERSON_CUE_SUFFIXES)
         or previous in {"bij", "met", "aan"}
         or text[: token.start].endswith("(")
-        or end > token.end
     )
     if not cued:
         return None

@@ -30,7 +30,7 @@ IBAN_LENGTHS = {
     "IE": 22, "TR": 26, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21,
     "SI": 19, "LT": 20, "LV": 21, "EE": 20, "GR": 27, "CY": 28, "MT": 31, "IS": 26,
 }  # fmt: skip
-IBAN_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){10,32}")
+IBAN_CANDIDATE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,32}")
 
 BSN_LABEL = re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofi-?nummer)\b")
 # 9 digits, or 8 with the leading zero dropped; dots or spaces between groups.
@@ -135,7 +135,7 @@ def _ibans(text: str) -> Iterator[Span]:
         for end in range(len(raw), 14, -1):
             if raw[end - 1] == " ":
                 continue
-            if iban_valid(raw[:end].replace(" ", "")):
+            if iban_valid(raw[:end].replace(" ", "").upper()):
                 yield Span(m.start(), m.start() + end, "iban", rank=95)
                 break
 

@@ -42,6 +42,8 @@ def tokenize(text: str) -> list[Token]:
 def sentence_start(text: str, pos: int) -> bool:
     """Return whether the word at ``pos`` opens a sentence, a line or a quotation."""
     i = pos - 1
+    if i >= 0 and text[i] in "'\"‘“" and (i == 0 or not text[i - 1].isalnum()):
+        return True  # an opening quote: "Training 'Feedback geven'" is a title
     while i >= 0 and text[i] in " \t'\"‘“(>-–•*":
         i -= 1
     if i < 0 or text[i] in "\n!?:;":

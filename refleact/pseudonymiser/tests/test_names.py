@@ -254,3 +254,22 @@ def test_unlisted_lower_case_names_without_a_cue_in_a_sloppy_note():
         subject,
     )
     assert "jurjen" not in out and "sietse" not in out
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        ("Training 'Feedback geven en ontvangen' bij het team.", "Feedback geven"),
+        ("Workshop 'Grip op werkdruk' voor docenten.", "Grip op werkdruk"),
+        ("Jelmer Boonstra\nT 0513-628413 | E: j@example.nl", "T "),
+    ],
+)
+def test_quoted_titles_and_single_letter_labels_stay(text, kept):
+    assert kept in scrub(text)
+
+
+def test_a_department_in_brackets_is_no_nickname():
+    subject = Subject(first_name="Fleur", last_name="de Koning")
+    assert "(HR, opdrachtgever)" in scrub(
+        "Fleur de Koning (HR, opdrachtgever) opende.", subject
+    )

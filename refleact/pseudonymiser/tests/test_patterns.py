@@ -183,3 +183,8 @@ def test_durations_stay(kept):
     assert kept in scrub(f"Hij is {kept} en dat merk je.") or kept in scrub(
         f"Dat duurt {kept}."
     )
+
+
+def test_an_iban_typed_in_lower_case_goes():
+    out = scrub("IBAN nl91 abna 0417 1643 00 graag.")
+    assert "0417" not in out and "[rekeningnummer]" in out
