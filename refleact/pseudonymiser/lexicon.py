@@ -264,7 +264,9 @@ LANGUAGES_AND_PEOPLES = frozenset(
     oekraïense russische syrische eritrese afghaanse braziliaanse europese
     nederlander engelsman duitser fransman pool turk marokkaan surinamer syriër
     eritreeër braziliaan europeaan amerikaan amerikaanse belg belgische
-    française française fransman française duitse engelse italiaanse spaanse
+    ier iers ierse schot schots schotse brit brits britse noors noorse
+    zweed zweeds zweedse deen deens deense fins finse grieks griekse
+    française fransman française duitse engelse italiaanse spaanse
     vlaams vlaamse limburgs limburgse brabants brabantse groningse twents""".split()
 )
 HOLIDAYS = frozenset(
@@ -317,7 +319,9 @@ FUNCTION_WORDS = frozenset(
     verder tot slot groet dank ja nee oké ok hoi hallo beste lieve goed
     nieuwe oude eigen andere ander mee samen weer vaak soms altijd nooit
     gisteren vandaag morgen volgende vorige laatste eerste tweede derde
-    sessie afspraak doel huiswerk cijfer intake""".split()
+    sessie afspraak doel huiswerk cijfer intake zoals daarom misschien helaas
+    gelukkig vervolgens tenslotte echter bovendien inmiddels nou ondanks
+    hoewel terwijl zodra nadat voordat sindsdien daardoor waardoor""".split()
 )
 
 

@@ -274,8 +274,14 @@ def find_unknown(
     *,
     blocked: list[tuple[int, int]],
     sloppy: bool,
+    name_starts: frozenset[int] = frozenset(),
 ) -> Iterator[Span]:
-    """Yield people and places the system does not know, from shape and context."""
+    """Yield people and places the system does not know, from shape and context.
+
+    ``blocked`` stretches are taken; ``name_starts`` are where names found already
+    start (a capital right before one is a given name).
+    """
+    yield from _apostrophe_places(text)
     covered = bytearray(len(text) + 1)
     for s, e in blocked:
         covered[s:e] = b"\x01" * (e - s)
@@ -307,6 +313,17 @@ def find_unknown(
                     yield span
             i += 1
             continue
+        popped = []
+        while len(chunk) > 1 and not free(chunk[-1].start, chunk[-1].end):
+            popped.append(chunk.pop())
+        # "Jorrit Postma" where Postma is the client: Jorrit is a relative (but
+        # "Aanmelding Thomas Brink" is no name before "Thomas Brink").
+        before_name = len(popped) == 1 and popped[0].start in name_starts
+        while chunk and not chunk[-1].capitalised:
+            chunk.pop()
+        if not chunk:
+            i += 1
+            continue
         first, last = chunk[0], chunk[-1]
         start, end = first.start, last.end
         initials = INITIALS_BEFORE.search(text, max(0, start - 12), start)
@@ -315,7 +332,7 @@ def find_unknown(
         if not free(start, end):
             i += 1
             continue
-        span = _classify(text, chunk, start, end, bool(initials))
+        span = _classify(text, chunk, start, end, bool(initials), before_name)
         if span:
             yield span
         i += len(chunk)  # a rejected chunk is one thing: "de Grote Markt"
@@ -357,7 +374,12 @@ def _chunk(text: str, tokens: list[Token], i: int) -> list[Token]:
 
 
 def _classify(
-    text: str, chunk: list[Token], start: int, end: int, initials: bool
+    text: str,
+    chunk: list[Token],
+    start: int,
+    end: int,
+    initials: bool,
+    before_name: bool = False,
 ) -> Span | None:
     words = [t.bare for t in chunk]
     key = "person:" + " ".join(
@@ -370,6 +392,7 @@ def _classify(
         or previous.endswith(PERSON_CUE_SUFFIXES)
         or _listed(text, start)
         or _role_after(text, end)
+        or before_name
     )
     particles = any(not t.capitalised for t in chunk)
     if not particles and all(_excluded(t) for t in chunk if t.capitalised):
@@ -416,6 +439,16 @@ def _classify(
     if not at_start and not _excluded(chunk[0]):
         return Span(start, end, "person", key, 35)  # a proper noun mid-sentence
     return None
+
+
+APOSTROPHE_PLACE = re.compile(r"(?<!\w)['’][st][- ][A-ZÀ-Ý][\w-]+")
+
+
+def _apostrophe_places(text: str) -> Iterator[Span]:
+    """Yield places written with "'s-" or "'t ": "'s-Hertogenbosch", "'t Harde"."""
+    for m in APOSTROPHE_PLACE.finditer(text):
+        if m.group().replace("’", "'") in cities():
+            yield Span(m.start(), m.end(), "place", "place:" + m.group().lower(), 30)
 
 
 _ROLE_AFTER = re.compile(r",\s(?:zijn|haar|mijn|onze|hun|de|een)\s([\w-]+)")

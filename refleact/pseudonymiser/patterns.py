@@ -65,8 +65,8 @@ STREET_SUFFIXES = (
     "hoven|kamp|hoek|veld|oord|straatweg|wal|burg|haven|polder|wijk|werf"
 )
 STREET = re.compile(
-    r"\b(?:[A-Z][\w'’-]*\s(?:(?:de|der|van|den|het|'t)\s)*)*"
-    rf"[A-ZÀ-Ýa-zß-ÿ][\w'’-]*(?:{STREET_SUFFIXES})\s{HOUSE_NUMBER}"
+    r"\b(?:[A-Z][\w'’-]*[ \t](?:(?:de|der|van|den|het|'t)[ \t])*)*"
+    rf"[A-ZÀ-Ýa-zß-ÿ][\w'’-]*(?:{STREET_SUFFIXES})[ \t]{HOUSE_NUMBER}"
 )
 _CAP_WORD = r"[A-ZÀ-ÝÂ][\w'’-]*"
 
@@ -207,14 +207,14 @@ def _addresses(text: str) -> Iterator[Span]:
     for m in POSTCODE.finditer(text):
         start, end = m.start(), m.end()
         # The city after the postcode: capitalised words (or all capitals).
-        city = re.match(rf"(?:,?\s{_CAP_WORD}){{1,3}}", text[end:])
+        city = re.match(rf"(?:,?[ \t]{_CAP_WORD}){{1,3}}", text[end:])
         if city:
             end += len(city.group().split("\n")[0])
         # The street and number before it: "Lijsterbeslaan 27, " or "Dracht 71 ".
         head = text[max(0, start - 80) : start]
         street = re.search(
-            rf"(?:\b(?:[A-Z][\w'’-]*|de|der|van|den|het|'t)\s){{0,4}}"
-            rf"{_CAP_WORD}\s{HOUSE_NUMBER},?\s*$",
+            rf"(?:\b(?:[A-Z][\w'’-]*|de|der|van|den|het|'t)[ \t]){{0,4}}"
+            rf"{_CAP_WORD}[ \t]{HOUSE_NUMBER}(?:,|[ \t]\|)?[ \t]*$",
             head,
         )
         if street:

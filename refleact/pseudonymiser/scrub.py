@@ -57,8 +57,13 @@ def scrub_text(
     )
 
     blocked = [(s.start, s.end) for s in spans] + protected
+    name_starts = frozenset(s.start for s in spans if s.kind in ("client", "person"))
     unknown = names.find_unknown(
-        text, tokens, blocked=blocked, sloppy=_sloppy(text, tokens)
+        text,
+        tokens,
+        blocked=blocked,
+        sloppy=_sloppy(text, tokens),
+        name_starts=name_starts,
     )
     unknown = list(unknown) + [
         s

@@ -33,7 +33,14 @@ CONNECTOR_AUTHOR = re.compile(rf"\s(?:van|volgens|uit|naar)\s(?P<a>{_AUTHORS})")
 # "volgens Covey", "Volgens Covey moet je...".
 VOLGENS_AUTHOR = re.compile(rf"\b[Vv]olgens\s(?P<a>{_AUTHORS})(?!['’]s|\w)")
 # "Covey's cirkel van invloed", "Covey's gewoonte".
-POSSESSIVE_HEAD = re.compile(rf"\b{_CAP}['’]s\s(?:[\w-]+\s)?{_HEAD_WORD}")
+POSSESSIVE_HEAD = re.compile(
+    rf"\b{_CAP}(?:['’]s|(?<=s)['’])\s(?:[\w-]+\s)?{_HEAD_WORD}"
+)
+# "Zoals Rogers al zei": a cited author.
+ZOALS_AUTHOR = re.compile(
+    rf"\b[Zz]oals\s(?P<a>{_AUTHORS})\s(?:al\s|ooit\s)?"
+    r"(?:zei|zegt|schreef|schrijft|stelde|stelt|beschreef|beschrijft|noemde|noemt)\b"
+)
 # "de Roos van Leary", "de Piramide van Maslow": a named model with an article.
 NAMED_MODEL = re.compile(
     rf"\b(?:de|het)\s{_CAP}(?:\s(?:of|and|the|for|to|in|on)\s{_CAP}|\s{_CAP}){{0,3}}"
@@ -61,6 +68,9 @@ def protected_spans(
         if any(w.strip(".,;:()'\"").lower().endswith(HEADS) for w in before) and (
             m.group("a").split()[0] not in subject_words
         ):
+            spans.append(m.span("a"))
+    for m in ZOALS_AUTHOR.finditer(text):
+        if m.group("a").split()[0] not in subject_words:
             spans.append(m.span("a"))
     for m in VOLGENS_AUTHOR.finditer(text):
         first = m.group("a").split()[0]
