@@ -475,10 +475,10 @@ def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:
     """Return a lower-case name in a sloppy note: "bij geeske", "marco de wit"."""
     token = tokens[i]
     word = token.bare
-    if len(word) < 2 or word in FUNCTION_WORDS and word not in PARTICLE_WORDS:
-        return None
-    previous = previous_word(text, token.start)
-    if word in PARTICLE_WORDS and previous in TITLES | {"achternaam"}:
+    if word in PARTICLE_WORDS:
+        previous = previous_word(text, token.start)
+        if previous not in TITLES and previous != "achternaam":
+            return None
         # "achternaam de wit": particles and the surname after them.
         j = i
         while j + 1 < len(tokens) and tokens[j].lower in PARTICLE_WORDS:
@@ -486,12 +486,13 @@ def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:
         if j > i:
             key = "person:" + tokens[j].lower
             return Span(token.start, tokens[j].end, "person", key, 30)
+        return None
     if word in FUNCTION_WORDS or word in NON_NAME_WORDS or len(word) < 3:
         return None
-    capital = word.capitalize()
-    given = capital in first_names() or _is_morph_given(word)
+    given = word.capitalize() in first_names() or _is_morph_given(word)
     if not given:
         return None
+    previous = previous_word(text, token.start)
     end = token.end
     # "marco de wit": a given name, particles and one more word.
     following = tokens[i + 1 : i + 4]

@@ -96,8 +96,13 @@ def _resolve(spans: list[Span]) -> list[Span]:
 
 def _sloppy(text: str, tokens) -> bool:
     """Return whether the note is typed without capitals (then lower-case names count)."""
-    starts = [t for t in tokens if sentence_start(text, t.start)]
-    return sum(t.text[:1].islower() for t in starts) >= 2
+    lower_starts = 0
+    for token in tokens:
+        if token.text[:1].islower() and sentence_start(text, token.start):
+            lower_starts += 1
+            if lower_starts == 2:
+                return True
+    return False
 
 
 def _surfaces(text: str, span: Span) -> set[str]:
