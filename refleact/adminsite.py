@@ -92,7 +92,7 @@ class RefleactAdminSite(admin.AdminSite):
         audit_record_many(
             request=request,
             action=AuditEvent.Action.LIST,
-            objs=[obj for obj in named if getattr(obj, "holder_id", None)],
+            objs=rows_shown(named, admin_site=self, request=request),
         )
         return super().index(
             request, {"recent_actions": actions, **(extra_context or {})}

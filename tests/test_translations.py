@@ -277,7 +277,10 @@ ENGLISH_WORDS = frozenset(
 # Proper names and terms that stay as they are in Dutch.
 ALLOWED = frozenset({"Refleact", "IBAN", "Jitsi", "BIT", "URL", "IP", "HTTP", "PDF"})
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_SKIPPED_TEXT = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]*")
+# E-mail addresses, URLs and paths; and "<unknown>", which django-axes stores as
+# the user agent of a request that sent none (data, not the interface's words).
+_SKIPPED_TEXT = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]*|<unknown>")
+_NOT_INTERFACE = ("script", "style", "template", "textarea")
 _SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-label")
 
 
@@ -290,7 +293,9 @@ class _VisibleText(HTMLParser):
         self._hidden = 0
 
     def handle_starttag(self, tag, attrs) -> None:
-        if tag in ("script", "style", "template"):
+        # A textarea's text is data the practice typed (the policy's own text),
+        # not the interface's words.
+        if tag in _NOT_INTERFACE:
             self._hidden += 1
         attrs = dict(attrs)
         self.chunks += [attrs[a] for a in _SHOWN_ATTRIBUTES if attrs.get(a)]
@@ -298,7 +303,7 @@ class _VisibleText(HTMLParser):
             self.chunks.append(attrs.get("value") or "")
 
     def handle_endtag(self, tag) -> None:
-        if tag in ("script", "style", "template") and self._hidden:
+        if tag in _NOT_INTERFACE and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data) -> None:

@@ -21,7 +21,7 @@ from dossiers.models import (
     PracticeDetails,
 )
 from refleact.audit.models import AuditEvent
-from refleact.audit.services import audit_record, audit_record_many
+from refleact.audit.services import audit_record
 from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 # -- invoices ---------------------------------------------------------------------
@@ -309,7 +309,7 @@ class InvoiceAdmin(PracticeModelAdmin):
                 self._issue(request, invoice)
             return None
         # Issuing cannot be undone (only credited): show what will go out first.
-        audit_record_many(request=request, action=AuditEvent.Action.LIST, objs=drafts)
+        self.audit_shown(request, AuditEvent.Action.LIST, drafts)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Issue invoices"),

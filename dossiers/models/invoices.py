@@ -67,6 +67,10 @@ class InvoiceSequence(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("invoice number sequence")
+        verbose_name_plural = _("invoice number sequences")
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
 

@@ -12,6 +12,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DataKey(models.Model):
@@ -23,6 +24,10 @@ class DataKey(models.Model):
     master_key_id = models.CharField(max_length=16, db_index=True)
     wrapped = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data key")
+        verbose_name_plural = _("data keys")
 
     def __str__(self) -> str:
         return f"data key {self.id}"
@@ -43,6 +48,10 @@ class Tombstone(models.Model):
     destroyed_at = models.DateTimeField(default=timezone.now)
     # A fixed reason, never free text: a tombstone holds no personal data.
     reason = models.CharField(max_length=32, choices=Reason.choices)
+
+    class Meta:
+        verbose_name = _("destroyed data key")
+        verbose_name_plural = _("destroyed data keys")
 
     def __str__(self) -> str:
         return f"tombstone {self.key_id}"
