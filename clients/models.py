@@ -129,7 +129,9 @@ class Client(EncryptedModel):
     def clean(self) -> None:
         from clients.phone import phone_normalise
 
-        if self.phone and self.phone is not ERASED:
+        # Text only: not ERASED, nor the marker of a value that cannot be opened
+        # (normalising it would replace the stored value).
+        if isinstance(self.phone, str) and self.phone:
             try:
                 self.phone = phone_normalise(self.phone)
             except ValidationError as exc:

@@ -10,6 +10,11 @@
   go through services that record them.
 - Django's own admin log stores ``str(obj)`` and, for inlines, the inline
   objects' ``str``: here it stores only "<model> <pk>", never a name.
+- Damaged values: a value that cannot be opened reads as its marker
+  (``refleact.crypto.unopenable``), so every page renders. On the row's change
+  page its fields are read-only (inline rows show the marker in place of the
+  input), so a save writes the stored bytes back unchanged; the change and
+  delete pages warn which fields cannot be opened and why.
 """
 
 from __future__ import annotations
@@ -18,11 +23,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
 from refleact.audit.shown import rows_shown
+from refleact.crypto.forms import keep_unopenable
+from refleact.crypto.unopenable import Cause, unopenable_values
 
 
 class _Reference:
@@ -84,6 +94,64 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, valid, attr)
 
 
+def unopenable_warnings(obj, *, deleting: bool = False) -> list[str]:
+    """Say which values of obj cannot be opened and why; empty when all open."""
+    markers = unopenable_values(obj)
+    if not markers:
+        return []
+    names: dict[Cause, list[str]] = {}
+    for marker in markers:
+        label = capfirst(obj._meta.get_field(marker.field).verbose_name)
+        names.setdefault(marker.cause, []).append(str(label))
+    params = {"kind": capfirst(obj._meta.verbose_name), "id": obj.pk}
+    lines = []
+    if Cause.KEY_MISSING in names:
+        lines.append(
+            _(
+                "%(kind)s %(id)s: these fields cannot be opened: %(fields)s. Their "
+                "data key is missing from the key store: the key store may be "
+                "damaged, and restoring it from a backup may repair them."
+            )
+            % {**params, "fields": ", ".join(names[Cause.KEY_MISSING])}
+        )
+    if Cause.ALTERED in names:
+        lines.append(
+            _(
+                "%(kind)s %(id)s: these fields cannot be opened: %(fields)s. Their "
+                "stored values were changed outside the application (tampered "
+                "with, or copied from another record or field); they cannot be "
+                "repaired here."
+            )
+            % {**params, "fields": ", ".join(names[Cause.ALTERED])}
+        )
+    if not deleting:
+        lines.append(
+            _(
+                "Fields that cannot be opened are read-only: saving keeps their "
+                "stored values as they are."
+            )
+        )
+    elif Cause.KEY_MISSING in names:
+        lines.append(
+            _(
+                "Deleting removes these values for good. If restoring the key store "
+                "may repair them, restore it first."
+            )
+        )
+    else:
+        lines.append(_("Deleting removes this record with its damaged values."))
+    return lines
+
+
+class KeepUnopenableInlineFormSet(BaseInlineFormSet):
+    """Inline rows show a value that cannot be opened, and save it as stored."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        keep_unopenable(form)
+        return form
+
+
 class PracticeModelAdmin(IdOnlyAdminLogMixin, admin.ModelAdmin):
     """Admin for models that hold client data. Subclasses set ``selector``."""
 
@@ -118,6 +186,34 @@ class PracticeModelAdmin(IdOnlyAdminLogMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._may_use(request)
+
+    # -- damaged values --------------------------------------------------------
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None:
+            return fields
+        # Not in the form, so no submitted text can replace the stored value.
+        damaged = [m.field for m in unopenable_values(obj) if m.field not in fields]
+        return [*fields, *damaged] if damaged else fields
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            rows = [obj]
+            for inline in context.get("inline_admin_formsets", ()):
+                rows += [form.instance for form in inline.formset.initial_forms]
+            for row in rows:
+                for line in unopenable_warnings(row):
+                    messages.warning(request, line)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request, context):
+        obj = context.get("object")
+        if obj is not None:
+            for line in unopenable_warnings(obj, deleting=True):
+                messages.warning(request, line)
+        return super().render_delete_form(request, context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
@@ -217,6 +313,7 @@ class PracticeInline(admin.TabularInline):
 
     extra = 0
     show_change_link = True
+    formset = KeepUnopenableInlineFormSet
 
     def _may_use(self, request) -> bool:
         return getattr(request.user, "works_in_practice", False)
