@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 from .entities import Span
@@ -18,6 +19,7 @@ from .tokens import Token, starts_of, word_char
 _LEGAL = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
 LEGAL_FORM_AT_END = re.compile(rf"\s*,?\s*(?:{_LEGAL})(?!\w)\s*$")
 # Words inside a name that are not capitalised: "Wadden & Wolden", "De Lytse Wrâld".
+LEGAL_FORM = re.compile(rf"(?<![\w&])(?:{_LEGAL})(?!\w)")
 _JOINERS = {"&", "en", "de", "het", "van", "der", "den", "'t", "op", "aan", "in"}
 _NAME_START_WORDS = {"de", "het", "it", "'t", "t"}
 
@@ -94,8 +96,9 @@ def find_known(
 
 def find_unknown(text: str, tokens: list[Token]) -> Iterator[Span]:
     """Yield organisations named by a legal form, or a sector word and capitals."""
-    for m in re.finditer(rf"(?<![\w&])(?:{_LEGAL})(?!\w)", text):
-        start = _extend_left(text, tokens, m.start())
+    ends = [t.end for t in tokens]
+    for m in LEGAL_FORM.finditer(text):
+        start = _extend_left(text, tokens, ends, m.start())
         if start is not None:
             yield Span(
                 start, m.end(), "organisation", org_key(text[start : m.end()]), 48
@@ -109,7 +112,7 @@ def find_unknown(text: str, tokens: list[Token]) -> Iterator[Span]:
             yield Span(token.start, end, "organisation", org_key(span_text), 46)
         if token.capitalised and i > 0:
             # "Tiemersma Accountants", "Sikkema & Wiersma Tweewielers".
-            start = _extend_left(text, tokens, token.start)
+            start = _extend_left(text, tokens, ends, token.start)
             if start is not None and start < token.start:
                 yield Span(
                     start,
@@ -120,11 +123,18 @@ def find_unknown(text: str, tokens: list[Token]) -> Iterator[Span]:
                 )
 
 
-def _extend_left(text: str, tokens: list[Token], pos: int) -> int | None:
-    """Return where the capitalised words before ``pos`` start, or None if there are none."""
+def _extend_left(
+    text: str, tokens: list[Token], ends: list[int], pos: int
+) -> int | None:
+    """Return where the capitalised words before ``pos`` start, or None if there are none.
+
+    ``ends`` are the tokens' ends, in order.
+    """
     start = None
     edge = pos  # the start of the leftmost word taken so far, joiners included
-    for token in reversed([t for t in tokens if t.end <= pos]):
+    for token in reversed(
+        tokens[max(0, bisect_right(ends, pos) - 8) : bisect_right(ends, pos)]
+    ):
         if text[token.end : edge] not in ("", " ", " & ", "-"):
             break
         if token.capitalised and token.lower not in FUNCTION_WORDS - _NAME_START_WORDS:
