@@ -109,8 +109,12 @@ PERSON_CUE_SUFFIXES = (
 )
 # Words after which a list of people follows: "Aanwezig: A, B en C".
 LIST_CUES = frozenset(
-    "aanwezig afwezig deelnemers deelnemer presentielijst anderen cc aan van".split()
+    """aanwezig afwezig deelnemers deelnemer presentielijst anderen cc aan van naam
+    noodcontact contactpersonen contact ouders kinderen verwijzer getuigen""".split()
 )
+# Labels after which an organisation or a place follows: "Werkgever: Philips".
+ORG_LABELS = frozenset("werkgever bedrijf organisatie opdrachtgever school".split())
+PLACE_LABELS = frozenset("woonplaats plaats geboorteplaats standplaats".split())
 
 # The head words of theories, models and methods; a word ending in one of them
 # ("dramadriehoek", "kernkwadranten", "SCARF-model") names a theory.

@@ -14,10 +14,12 @@ from .lexicon import (
     LANGUAGES_AND_PEOPLES,
     LIST_CUES,
     MONTHS,
+    ORG_LABELS,
     PARTICLE_WORDS,
     PARTICLES,
     PERSON_CUE_SUFFIXES,
     PERSON_CUES,
+    PLACE_LABELS,
     TITLES,
     TOOLS,
     WEEKDAYS,
@@ -386,6 +388,12 @@ def _classify(
         w.lower() for w in words if w.lower() not in PARTICLE_WORDS
     )
     previous = previous_word(text, start)
+    label = _LABEL.search(text, max(0, start - 30), start)
+    if label:  # "Werkgever: Philips" is the employer, whatever the name lists say
+        if label.group(1).lower() in ORG_LABELS:
+            return Span(start, end, "organisation", "org:" + key[7:], 30)
+        if label.group(1).lower() in PLACE_LABELS:
+            return Span(start, end, "place", "place:" + words[0].lower(), 30)
     cued = (
         previous in PERSON_CUES
         or previous in TITLES
@@ -463,12 +471,17 @@ def _role_after(text: str, end: int) -> bool:
     )
 
 
+_LABEL = re.compile(r"(\w+):[^:.;]*$")
+
+
 def _listed(text: str, pos: int) -> bool:
     """Return whether ``pos`` is inside a list of people: "Deelnemers: A, B en C"."""
     line_start = text.rfind("\n", 0, pos) + 1
     head = text[line_start:pos]
-    m = re.search(r"(\w+):[^:.;]*$", head)
-    return bool(m and m.group(1).lower() in LIST_CUES)
+    m = _LABEL.search(head)
+    return bool(m) and (
+        m.group(1).lower() in LIST_CUES or m.group(1).lower() in PERSON_CUES
+    )
 
 
 def _lower_case_name(text: str, tokens: list[Token], i: int) -> Span | None:

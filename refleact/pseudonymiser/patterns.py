@@ -83,6 +83,12 @@ AGE = re.compile(
     r"(?i)\b(?:is|ben|was|nu|pas|wordt|werd|inmiddels|bijna|ruim|net|amper)\s"
     r"(?P<age>\d{1,2}(?:\sjaar(?:\soud)?)?)(?=[\s,.;:!?)]|$)"
     r"|(?P<jarig>\b\d{1,2}-jarige?\b)|(?P<label>\bleeftijd:?\s\d{1,2}\b)"
+    r"|\b(?:man|vrouw|meisje|jongen|moeder|vader|dochter|zoon|cliënte?|persoon)\s"
+    r"van\s(?P<van>\d{1,2})(?:\sjaar)?\b"
+)
+# "geboren in 1985", "geboortejaar: 1985": a year of birth.
+BIRTH_YEAR = re.compile(
+    r"(?i)(?:geboren(?:\sin)?|geboortejaar:?|geb\.?)\s(?P<year>(?:19|20)\d{2})\b"
 )
 # Durations that look like ages: "30 jaar in dienst", "al 25 jaar bakker".
 NOT_AGE_AFTER = re.compile(
@@ -231,11 +237,13 @@ def _birth_dates(text: str) -> Iterator[Span]:
         before = text[max(0, m.start() - 60) : m.start()]
         if BIRTH_CONTEXT.search(before):
             yield Span(m.start(), m.end(), "date_of_birth", rank=85)
+    for m in BIRTH_YEAR.finditer(text):
+        yield Span(m.start("year"), m.end("year"), "date_of_birth", rank=84)
 
 
 def _ages(text: str) -> Iterator[Span]:
     for m in AGE.finditer(text):
-        group = next(g for g in ("age", "jarig", "label") if m.group(g))
+        group = next(g for g in ("age", "jarig", "label", "van") if m.group(g))
         start, end = m.span(group)
         if not 12 <= int(re.search(r"\d+", m.group(group)).group()) <= 110:
             continue

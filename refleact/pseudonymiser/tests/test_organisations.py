@@ -65,3 +65,8 @@ def test_the_same_organisation_keeps_one_number():
 def test_an_employer_after_bij_de_goes_but_an_agency_in_capitals_stays():
     out = scrub("Ze werkt bij de Hema en is doorverwezen door het UWV.")
     assert "Hema" not in out and "UWV" in out
+
+
+def test_labels_say_what_follows():
+    out = scrub("Werkgever: Philips. Woonplaats: Sneek.")
+    assert out == "Werkgever: [organisatie 1]. Woonplaats: [plaats]."

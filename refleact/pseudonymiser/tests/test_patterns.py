@@ -188,3 +188,19 @@ def test_durations_stay(kept):
 def test_an_iban_typed_in_lower_case_goes():
     out = scrub("IBAN nl91 abna 0417 1643 00 graag.")
     assert "0417" not in out and "[rekeningnummer]" in out
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("Een vrouw van 34 met twee kinderen.", "34"),
+        ("Hij is geboren in 1985 in Sneek.", "1985"),
+        ("Geboortejaar: 1979.", "1979"),
+    ],
+)
+def test_ages_and_birth_years_in_other_words(text, gone):
+    assert gone not in scrub(text)
+
+
+def test_the_year_a_trajectory_started_stays():
+    assert "sinds 2016" in scrub("Hij werkt sinds 2016 in dezelfde functie.")
