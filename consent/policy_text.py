@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+# The first version, 20 August 2018: a cleaned copy of the published text, loaded
+# by migration 0002 (which keeps its own path, as migrations do).
+FIRST_POLICY_FILE = (
+    Path(__file__).resolve().parent / "policy" / "privacybeleid-2018-08-20.nl.md"
+)
 
 TAGS = {
     "h1",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from consent.models import (
     PolicyVersion,
     Purpose,
 )
-from consent.models.ledger import CONTACT_AFTER
+from consent.models.ledger import BUILT_IN_PURPOSES, CONTACT_AFTER
 
 # The answers that decide the state; "requested" only says a question is open.
 DECISIONS = (
@@ -47,10 +47,28 @@ class ConsentState:
 
 
 def purpose_get(*, key: str | Purpose) -> Purpose:
-    """Return the purpose with this key (or the purpose itself)."""
+    """Return the purpose with this key (or the purpose itself).
+
+    A purpose the policy names is created on first use, so no caller depends on
+    the data migration's rows; an unknown key raises ``Purpose.DoesNotExist``.
+    """
     if isinstance(key, Purpose):
         return key
-    return Purpose.objects.get(key=key)
+    built_in = BUILT_IN_PURPOSES.get(key)
+    if built_in is None:
+        return Purpose.objects.get(key=key)
+    # get_or_create: two first uses at once both end with the one row (unique key).
+    purpose, _created = Purpose.objects.get_or_create(
+        key=key, defaults={**built_in, "built_in": True}
+    )
+    return purpose
+
+
+def purposes_all() -> QuerySet[Purpose]:
+    """Return every purpose, the policy's own included (created if missing)."""
+    for key in BUILT_IN_PURPOSES:
+        purpose_get(key=key)
+    return Purpose.objects.all()
 
 
 def consent_state(
@@ -116,8 +134,24 @@ def consent_records_for_client(*, client: Client) -> QuerySet[ConsentRecord]:
 
 
 def occasions_for_user(*, user) -> QuerySet[Occasion]:
-    """Return the PR requests of the clients this user may see."""
-    return Occasion.objects.filter(client__in=clients_for_user(user=user).values("pk"))
+    """Return the PR requests of the clients this user may see.
+
+    Each carries ``latest_decision``: the decision ``consent_state`` would find,
+    in the same query (the admin's list marks a request without consent).
+    """
+    latest = (
+        ConsentRecord.objects.filter(
+            client=OuterRef("client"),
+            purpose=OuterRef("purpose"),
+            occasion=OuterRef("pk"),
+            decision__in=DECISIONS,
+        )
+        .order_by("-decided_at", "-recorded_at")
+        .values("decision")[:1]
+    )
+    return Occasion.objects.filter(
+        client__in=clients_for_user(user=user).values("pk")
+    ).annotate(latest_decision=Subquery(latest))
 
 
 def disclosures_for_user(*, user) -> QuerySet[Disclosure]:

@@ -39,26 +39,24 @@ def _client_decision_language(client: Client, language: str | None) -> str:
     return language or client.language or "nl"
 
 
-@transaction.atomic
-def consent_request(
+def _system_event(
     *,
     client: Client,
-    purpose: str | Purpose,
-    occasion: Occasion | None = None,
+    purpose: Purpose,
+    decision: str,
+    occasion: Occasion | None,
+    actor,
+    now: datetime,
     trajectory_id=None,
     stage: str = "",
-    actor=None,
-    now: datetime | None = None,
 ) -> ConsentRecord:
-    """Write a "requested" event: the question is put to the client."""
-    now = now or timezone.now()
-    purpose = selectors.purpose_get(key=purpose)
+    """Write an event the system raises ("requested", "expired"), audited."""
     record = ConsentRecord(
         holder_id=client.holder_id,
         client=client,
         purpose=purpose,
         occasion=occasion,
-        decision=Decision.REQUESTED,
+        decision=decision,
         trajectory_ref=trajectory_id,
         stage=stage,
         policy_version=selectors.policy_version_number_at(when=now),
@@ -73,6 +71,58 @@ def consent_request(
     record.save()
     audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=record)
     return record
+
+
+@transaction.atomic
+def consent_request(
+    *,
+    client: Client,
+    purpose: str | Purpose,
+    occasion: Occasion | None = None,
+    trajectory_id=None,
+    stage: str = "",
+    actor=None,
+    now: datetime | None = None,
+) -> ConsentRecord:
+    """Write a "requested" event: the question is put to the client."""
+    return _system_event(
+        client=client,
+        purpose=selectors.purpose_get(key=purpose),
+        decision=Decision.REQUESTED,
+        occasion=occasion,
+        actor=actor,
+        now=now or timezone.now(),
+        trajectory_id=trajectory_id,
+        stage=stage,
+    )
+
+
+@transaction.atomic
+def consent_expire(
+    *,
+    client: Client,
+    purpose: str | Purpose,
+    occasion: Occasion | None = None,
+    actor=None,
+    now: datetime | None = None,
+) -> ConsentRecord:
+    """Write an "expired" event: a given consent no longer holds (its use is over).
+
+    A system event, like "requested"; it ends a consent as a withdrawal does.
+    """
+    purpose = selectors.purpose_get(key=purpose)
+    Client.objects.select_for_update().filter(pk=client.pk).exists()
+    state = selectors.consent_state(client=client, purpose=purpose, occasion=occasion)
+    if not state.is_current:
+        raise ValidationError(_("There is no consent given that could expire."))
+    return _system_event(
+        client=client,
+        purpose=purpose,
+        decision=Decision.EXPIRED,
+        occasion=occasion,
+        actor=actor,
+        now=now or timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -350,6 +400,18 @@ def consent_records_erase(*, holder_id) -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, 'off', true)", [ERASURE_SETTING])
     return removed
+
+
+def policy_notice_seen(*, user, version: int) -> bool:
+    """Mark that this login has seen this policy version; True if it was unseen."""
+    from consent.models import PolicyNotice
+
+    # A conditional UPDATE: a second call (two tabs) changes nothing.
+    return bool(
+        PolicyNotice.objects.filter(user=user, version=version, seen_at=None).update(
+            seen_at=timezone.now()
+        )
+    )
 
 
 def _client_logins():

@@ -18,6 +18,8 @@ from django.urls import reverse
 from clients.demo import ORGANISATIONS, demo_people
 from clients.models import Client
 from clients.phone import phone_normalise
+from consent import demo as consent_demo
+from consent.models import ConsentRecord, Disclosure, Occasion, PolicyNotice
 from refleact.accounts import demo as account_demo
 from refleact.testing.personas import make_user
 
@@ -43,6 +45,8 @@ def secrets_to_look_for() -> set[str]:
     for account in account_demo.DEMO_ACCOUNTS:
         found |= {f"{account.first_name} {account.last_name}", account.email}
     found |= set(ORGANISATIONS)
+    # consent's sealed texts: evidence notes, PR media and material, a recipient.
+    found |= set(consent_demo.SEALED_TEXTS)
     return found
 
 
@@ -103,6 +107,14 @@ def test_no_personal_data_in_plaintext_after_demo_and_admin_work(client):
 
     client_demo.build(stdout=out)
     dossier_demo.build(stdout=out)
+    consent_demo.build(stdout=out)
+    events = ConsentRecord.objects.count()
+    consent_demo.build(stdout=out)
+    assert ConsentRecord.objects.count() == events  # a second run adds nothing
+    decisions = set(ConsentRecord.objects.values_list("decision", flat=True))
+    assert decisions == set(ConsentRecord.Decision.values)
+    assert Occasion.objects.exists() and Disclosure.objects.exists()
+    assert {n.seen_at is None for n in PolicyNotice.objects.all()} == {True, False}
     coach = make_user("coach.zeynep", role="coach")
     # Log in through the real form: a session row and axes records are written.
     login = client.post(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.selectors import clients_for_user
 from consent import receipts, selectors, services
-from consent.models import ConsentRecord, Disclosure, Occasion, Purpose
+from consent.models import ConsentRecord, Disclosure, Occasion
 from refleact.audit.models import AuditEvent
 from refleact.inventory.declarations import Category
 from refleact.practiceadmin import PracticeModelAdmin
@@ -85,6 +85,9 @@ class ConsentDecisionForm(forms.ModelForm):
 class ConsentRecordAdmin(_ReadOnlyAfterAdd, PracticeModelAdmin):
     selector = staticmethod(selectors.consent_records_for_user)
     form = ConsentDecisionForm
+    # The add page names no client: the autocomplete asks ClientAdmin, whose
+    # selector carries the access rule and whose answers are audit-logged.
+    autocomplete_fields = ("client",)
     list_display = (
         "decided_at",
         "client",
@@ -116,6 +119,8 @@ class ConsentRecordAdmin(_ReadOnlyAfterAdd, PracticeModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._clients_field(db_field, request, kwargs)
+        if db_field.name == "purpose":
+            kwargs["queryset"] = selectors.purposes_all()
         if db_field.name == "occasion":
             kwargs["queryset"] = selectors.occasions_for_user(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -194,6 +199,7 @@ class OccasionForm(forms.ModelForm):
 class OccasionAdmin(_ReadOnlyAfterAdd, PracticeModelAdmin):
     selector = staticmethod(selectors.occasions_for_user)
     form = OccasionForm
+    autocomplete_fields = ("client",)
     list_display = ("created_at", "client", "what", "consent")
     list_select_related = ("client", "purpose")
     actions = ["export_material"]
@@ -212,15 +218,20 @@ class OccasionAdmin(_ReadOnlyAfterAdd, PracticeModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs = self._clients_field(db_field, request, kwargs)
         if db_field.name == "purpose":
-            kwargs["queryset"] = Purpose.objects.filter(per_occasion=True)
+            kwargs["queryset"] = selectors.purposes_all().filter(per_occasion=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("consent"))
     def consent(self, obj: Occasion):
-        # Checked at the moment of use: without a current consent, marked.
-        if selectors.consent_current(
-            client=obj.client, purpose=obj.purpose, occasion=obj
-        ):
+        # Without a current consent, marked. The list's rows carry their latest
+        # decision (occasions_for_user); the export checks again at its moment.
+        if hasattr(obj, "latest_decision"):
+            current = obj.latest_decision == ConsentRecord.Decision.GIVEN
+        else:
+            current = selectors.consent_current(
+                client=obj.client, purpose=obj.purpose, occasion=obj
+            )
+        if current:
             return _("given")
         return format_html(
             '<strong class="errornote">{}</strong>', _("no current consent: do not use")
@@ -287,6 +298,7 @@ class DisclosureForm(forms.ModelForm):
 class DisclosureAdmin(_ReadOnlyAfterAdd, PracticeModelAdmin):
     selector = staticmethod(selectors.disclosures_for_user)
     form = DisclosureForm
+    autocomplete_fields = ("client",)
     list_display = ("disclosed_at", "client", "kind", "basis", "recorded_by")
     list_filter = ("kind", "basis")
     list_select_related = ("client", "recorded_by")

@@ -25,9 +25,28 @@ from refleact.crypto.fields import EncryptedCharField, EncryptedTextField
 from refleact.crypto.models import EncryptedModel
 from refleact.inventory.declarations import declarations
 
-# The purposes the policy itself names; the data migration creates their rows.
+# The purposes the policy itself names. Their rows are made on first use
+# (consent.selectors.purpose_get), so code never depends on the data migration's
+# rows still being there (a test database flushed between tests has none).
 CONTACT_AFTER = "contact-after"  # Policy: "naam en mailadres ... na afloop"
 PR_PUBLICATION = "pr-publication"  # Policy: "PR en publicatiedoeleinden"
+
+BUILT_IN_PURPOSES = {
+    CONTACT_AFTER: {
+        "name": "contact after the trajectory",
+        "per_occasion": False,
+        "fields": [
+            "clients.Client.first_name",
+            "clients.Client.last_name",
+            "clients.Client.email",
+        ],
+    },
+    PR_PUBLICATION: {
+        "name": "PR and publication",
+        "per_occasion": True,
+        "fields": ["consent.Occasion.medium", "consent.Occasion.material"],
+    },
+}
 
 BUILT_IN_NAMES = {
     CONTACT_AFTER: _("contact after the trajectory"),

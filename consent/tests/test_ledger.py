@@ -240,3 +240,17 @@ def test_the_erasure_path_removes_one_holders_records_only(client_, coach):
         record = ConsentRecord.objects.get(client=other)
         with pytest.raises(DatabaseError, match="append-only"):
             _raw("DELETE FROM consent_consentrecord WHERE id = %s", [record.pk])
+
+
+def test_an_expired_consent_no_longer_holds_and_only_a_given_one_expires(client_):
+    with pytest.raises(ValidationError):
+        services.consent_expire(client=client_, purpose=CONTACT_AFTER)
+    decide(client_, GIVEN)
+
+    record = services.consent_expire(client=client_, purpose=CONTACT_AFTER)
+
+    assert record.method == ConsentRecord.Method.SYSTEM
+    assert selectors.consent_state(client=client_, purpose=CONTACT_AFTER).decision == (
+        ConsentRecord.Decision.EXPIRED
+    )
+    assert not current(client_)

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from consent import services
 from consent.models import PolicyNotice, PolicyVersion
 from consent.tasks import policy_change_notify_task
 from refleact.accounts.models import User
@@ -60,3 +61,15 @@ def test_a_version_dated_later_sends_nothing_yet():
     )
     policy_change_notify_task.delay()
     assert mail.outbox == [] and not PolicyNotice.objects.exists()
+
+
+def test_a_login_marks_the_new_version_seen_once():
+    login = client_login(ClientFactory())
+    PolicyVersion.objects.create(
+        version=2, language="nl", effective_on=timezone.localdate(), text="# Nieuw"
+    )
+    policy_change_notify_task.delay()
+
+    assert services.policy_notice_seen(user=login, version=2) is True
+    assert services.policy_notice_seen(user=login, version=2) is False
+    assert PolicyNotice.objects.get(user=login, version=2).seen_at is not None

@@ -20,7 +20,7 @@ from refleact.accounts import demo as accounts_demo
 
 # Each module has `build(*, stdout)`, idempotent; later builders may use the
 # data of earlier ones (dossiers belong to clients, clients to coaches).
-DEMO_MODULES = ("clients.demo", "dossiers.demo")
+DEMO_MODULES = ("clients.demo", "dossiers.demo", "consent.demo")
 # What each database holds, said above its list of migrations.
 DATABASES = {
     "default": gettext_lazy("the data"),
