@@ -21,6 +21,7 @@ URL = re.compile(
     rf"|(?<![\w@./-])(?:[\w-]+\.)+{_TLD}(?:/[^\s<>\"')\]]*)?(?![\w@-])",
     re.IGNORECASE,
 )
+URL_HINT = re.compile(rf"www\.|://|\.{_TLD}\b", re.IGNORECASE)
 _PHONE_START = re.compile(r"\+|\(?0")
 
 # Country code -> IBAN length, for the countries a Dutch practice meets.
@@ -38,6 +39,7 @@ BSN = re.compile(
     r"(?<![\d-])(?<!\d[.,])(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}"
     r"|\d{2}[. ]\d{3}[. ]\d{3}|\d{8,9})(?!\d|[.,]\d|-)"
 )
+BSN_HINT = re.compile(r"\d[\d. ]{6,10}\d")
 # A number with one of these labels in front is an order, invoice or ticket number.
 OTHER_NUMBER_LABEL = re.compile(
     r"(?i)(?:nummer|nr|no|factuur|order|ticket|kenmerk|referentie|inkoop|klant"
@@ -68,6 +70,7 @@ STREET = re.compile(
     r"\b(?:[A-Z][\w'’-]*[ \t](?:(?:de|der|van|den|het|'t)[ \t])*)*"
     rf"[A-ZÀ-Ýa-zß-ÿ][\w'’-]*(?:{STREET_SUFFIXES})[ \t]{HOUSE_NUMBER}"
 )
+STREET_HINT = re.compile(rf"(?:{STREET_SUFFIXES})[ \t]\d")
 _CAP_WORD = r"[A-ZÀ-ÝÂ][\w'’-]*"
 
 _MONTH = "|".join(MONTHS + MONTH_ABBREVIATIONS)
@@ -79,13 +82,18 @@ DATE = re.compile(
 BIRTH_CONTEXT = re.compile(
     r"(?i)(?:\bgeb\b\.?|geboren|geboorte\w*|\bdob\b)[^\n]{0,45}$"
 )
-AGE = re.compile(
-    r"(?i)\b(?:is|ben|was|nu|pas|wordt|werd|inmiddels|bijna|ruim|net|amper)\s"
-    r"(?P<age>\d{1,2}(?:\sjaar(?:\soud)?)?)(?=[\s,.;:!?)]|$)"
-    r"|(?P<jarig>\b\d{1,2}-jarige?\b)|(?P<label>\bleeftijd:?\s\d{1,2}\b)"
-    r"|\b(?:man|vrouw|meisje|jongen|moeder|vader|dochter|zoon|cliënte?|persoon)\s"
-    r"van\s(?P<van>\d{1,2})(?:\sjaar)?\b"
+NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?!\d|[.,]\d)")
+JARIG = re.compile(r"-jarige?\b")
+AGE_VERB_BEFORE = re.compile(
+    r"(?i)\b(?:is|ben|was|nu|pas|wordt|werd|inmiddels|bijna|ruim|net|amper)\s$"
 )
+AGE_LABEL_BEFORE = re.compile(r"(?i)\bleeftijd:?\s$")
+AGE_VAN_BEFORE = re.compile(
+    r"(?i)\b(?:man|vrouw|meisje|jongen|moeder|vader|dochter|zoon|cliënte?|persoon)"
+    r"\svan\s$"
+)
+YEARS_AFTER = re.compile(r"\sjaar(?:\soud)?(?=[\s,.;:!?)]|$)")
+BIRTH_HINT = re.compile(r"(?i)geb|geboorte|\bdob\b")
 # "geboren in 1985", "geboortejaar: 1985": a year of birth.
 BIRTH_YEAR = re.compile(
     r"(?i)(?:geboren(?:\sin)?|geboortejaar:?|geb\.?)\s(?P<year>(?:19|20)\d{2})\b"
@@ -118,6 +126,8 @@ def _emails(text: str) -> Iterator[Span]:
 
 
 def _urls(text: str) -> Iterator[Span]:
+    if not URL_HINT.search(text):
+        return
     for m in URL.finditer(text):
         end = m.end()
         while end > m.start() and text[end - 1] in ".,;:!?":
@@ -182,6 +192,8 @@ def bsn_valid(number: str) -> bool:
 
 
 def _bsns(text: str) -> Iterator[Span]:
+    if not BSN_HINT.search(text):
+        return
     for m in BSN.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
         labelled = BSN_LABEL.search(before) is not None
@@ -228,11 +240,14 @@ def _addresses(text: str) -> Iterator[Span]:
         if start > taken_until:
             yield Span(start, end, "postcode_address", rank=88)
             taken_until = end
-    for m in STREET.finditer(text):
-        yield Span(m.start(), m.end(), "postcode_address", rank=60)
+    if STREET_HINT.search(text):
+        for m in STREET.finditer(text):
+            yield Span(m.start(), m.end(), "postcode_address", rank=60)
 
 
 def _birth_dates(text: str) -> Iterator[Span]:
+    if not BIRTH_HINT.search(text):
+        return  # every birth date needs its context word
     for m in DATE.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
         if BIRTH_CONTEXT.search(before):
@@ -242,19 +257,26 @@ def _birth_dates(text: str) -> Iterator[Span]:
 
 
 def _ages(text: str) -> Iterator[Span]:
-    for m in AGE.finditer(text):
-        group = next(g for g in ("age", "jarig", "label", "van") if m.group(g))
-        start, end = m.span(group)
-        if not 12 <= int(re.search(r"\d+", m.group(group)).group()) <= 110:
+    # Anchored on each number (fast), then the words around it.
+    for m in NUMBER.finditer(text):
+        start, end = m.span()
+        if not 12 <= int(m.group()) <= 110:
             continue
-        if group == "age":
+        jarig = JARIG.match(text, end)
+        if jarig:
+            yield Span(start, jarig.end(), "age", rank=65)  # "42-jarige"
+        elif AGE_LABEL_BEFORE.search(text, max(0, start - 12), start) or (
+            AGE_VAN_BEFORE.search(text, max(0, start - 20), start)
+        ):
+            yield Span(start, end, "age", rank=65)  # "leeftijd 34", "een vrouw van 34"
+        elif AGE_VERB_BEFORE.search(text, max(0, start - 12), start):
+            years = YEARS_AFTER.match(text, end)
+            stop = years.end() if years else end
             # A bare number after "ben"/"is" is an age only at a clause end.
-            if "jaar" not in m.group(group) and not re.match(
-                r"[,.;:!?)]|\sjaar|\sen\s|$", text[end : end + 5]
-            ):
+            if not years and not re.match(r"[,.;:!?)]|\sen\s|$", text[end : end + 4]):
                 continue
-            if NOT_AGE_AFTER.match(text, end):
+            if NOT_AGE_AFTER.match(text, stop if not years else end):
                 continue
-        yield Span(start, end, "age", rank=65)
+            yield Span(start, stop, "age", rank=65)
     for m in PAREN_AGE.finditer(text):
         yield Span(m.start(1) - 1, m.end(1) + 1, "age", rank=65)

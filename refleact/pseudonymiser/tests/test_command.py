@@ -62,13 +62,14 @@ def test_report_prints_the_four_figures(notes):
     assert figures["records"] == "1"
 
 
+# The messages are in Dutch: the settings' language, and the catalog has them.
 def test_a_missing_file_is_one_line_of_error(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read"):
+    with pytest.raises(CommandError, match="Kan .* niet lezen"):
         call_command("scrub_text", str(tmp_path / "missing.jsonl"))
 
 
 def test_a_line_that_is_not_json_is_named(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "ok"}\nnot json\n')
-    with pytest.raises(CommandError, match="line 2"):
+    with pytest.raises(CommandError, match="regel 2 is geen JSON-object"):
         call_command("scrub_text", str(path))
