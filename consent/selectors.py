@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from clients.models import Client
 from clients.selectors import clients_for_user
@@ -69,6 +72,20 @@ def purposes_all() -> QuerySet[Purpose]:
     for key in BUILT_IN_PURPOSES:
         purpose_get(key=key)
     return Purpose.objects.all()
+
+
+def purpose_field_labels(*, purpose: Purpose) -> list[str]:
+    """Return "<model>: <field>" in the active language for each field it covers."""
+    labels = []
+    for name in purpose.fields:
+        try:
+            label, model_name, field = name.split(".")
+            model = apps.get_model(label, model_name)
+            verbose = model._meta.get_field(field).verbose_name
+            labels.append(f"{capfirst(model._meta.verbose_name)}: {verbose}")
+        except (ValueError, LookupError, FieldDoesNotExist):
+            labels.append(str(name))  # not declared any more: the clean() says so
+    return labels
 
 
 def consent_state(

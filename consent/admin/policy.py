@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from consent import services
+from consent import selectors, services
 from consent.admin import register
 from consent.models import PolicyVersion, Purpose
 from refleact.practiceadmin import IdOnlyAdminLogMixin
@@ -40,6 +42,27 @@ class PolicyVersionAdmin(OwnerOnly, IdOnlyAdminLogMixin, admin.ModelAdmin):
     list_display = ("version", "language", "effective_on", "created_at")
     list_filter = ("language",)
     fields = ("version", "language", "effective_on", "text")
+    issued_fields = ("version", "language", "effective_on", "text_source")
+
+    def get_fields(self, request, obj=None):
+        return self.issued_fields if self._issued(obj) else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.issued_fields if self._issued(obj) else ()
+
+    @staticmethod
+    def _issued(obj) -> bool:
+        return obj is not None and obj.is_issued()
+
+    @admin.display(description=_("text (Markdown)"))
+    def text_source(self, obj: PolicyVersion):
+        # The practice's own text, as written (Markdown), in a box that keeps its
+        # lines; read-only, since an issued version never changes.
+        return format_html(
+            '<textarea readonly rows="24" cols="90" class="vLargeTextField">{}'
+            "</textarea>",
+            obj.text,
+        )
 
     def has_change_permission(self, request, obj=None) -> bool:
         # An issued version never changes: a correction is a new version.
@@ -69,13 +92,37 @@ class PolicyVersionAdmin(OwnerOnly, IdOnlyAdminLogMixin, admin.ModelAdmin):
 
 @admin.register(Purpose)
 class PurposeAdmin(OwnerOnly, IdOnlyAdminLogMixin, admin.ModelAdmin):
-    list_display = ("name", "key", "per_occasion", "built_in")
+    list_display = ("label_shown", "key", "per_occasion", "built_in")
     fields = ("key", "name", "description", "per_occasion", "fields")
+    # A stored purpose reads in the reader's language, its fields by their names.
+    shown_fields = ("key", "label_shown", "explanation", "per_occasion", "covered")
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.built_in:
             return False
         return super().has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.shown_fields
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return self.shown_fields
+        return ()
+
+    @admin.display(description=_("name"), ordering="name")
+    def label_shown(self, obj: Purpose):
+        return obj.label
+
+    @admin.display(description=_("description"))
+    def explanation(self, obj: Purpose):
+        return obj.explanation
+
+    @admin.display(description=_("inventory fields covered"))
+    def covered(self, obj: Purpose):
+        return ", ".join(selectors.purpose_field_labels(purpose=obj))
 
     def get_urls(self):
         site = self.admin_site

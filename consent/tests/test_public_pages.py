@@ -115,3 +115,12 @@ def test_a_new_declaration_appears_on_the_page_and_in_the_register(
     ):
         body = http.get(url).content.decode()
         assert "Tell private persons from contact persons (test declaration)." in body
+
+
+def test_the_login_page_links_to_the_transparency_page_and_the_policy(client):
+    page = client.get(reverse("admin:login"))
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert f'href="{reverse("consent:transparency")}"' in content
+    assert f'href="{reverse("consent:policy")}"' in content

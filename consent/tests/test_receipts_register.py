@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 def pdf_text(data: bytes) -> str:
+    # -raw: the text in the order it is drawn, so a table cell's words stay
+    # together (the default reading order interleaves the register's columns).
     return subprocess.run(
-        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
     ).stdout.decode()
 
 
