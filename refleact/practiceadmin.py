@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -43,7 +43,8 @@ class _Reference:
         self.pk = obj.pk
 
     def __str__(self) -> str:
-        return f"{self._meta.model_name} {self.pk}"
+        # The kind in the language of the moment ("cliënt 3f2a…"): no name.
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 def _ids_only(message):
@@ -75,7 +76,7 @@ class IdOnlyAdminLogMixin:
         return super().log_deletions(request, [_Reference(obj) for obj in queryset])
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
+class _IgnoresMalformedKeys:
     """Autocomplete that ignores a submitted value that is not a valid key.
 
     Django's widget looks the submitted value up to redraw an invalid form; a
@@ -92,6 +93,14 @@ class SafeAutocompleteSelect(AutocompleteSelect):
                 continue
             valid.append(item)
         return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(_IgnoresMalformedKeys, AutocompleteSelect):
+    """A foreign key's autocomplete that survives a malformed submitted key."""
+
+
+class SafeAutocompleteSelectMultiple(_IgnoresMalformedKeys, AutocompleteSelectMultiple):
+    """A many-to-many autocomplete that survives malformed submitted keys."""
 
 
 def unopenable_warnings(obj, *, deleting: bool = False) -> list[str]:
@@ -223,6 +232,15 @@ class PracticeModelAdmin(IdOnlyAdminLogMixin, admin.ModelAdmin):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -216,6 +216,9 @@ class QuoteAdmin(PracticeModelAdmin):
 class QuoteInline(PracticeInline):
     """The trajectory's quotes, each a link to its own page, and a link to add one."""
 
+    # Collapsible, and closed at first: looked at less often than the dossier.
+    classes = ("collapse",)
+
     model = Quote
     template = "admin/dossiers/quote/inline.html"
     show_change_link = False

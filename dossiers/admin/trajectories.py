@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -42,24 +43,23 @@ from refleact.practiceadmin import PracticeInline, PracticeModelAdmin
 
 
 class DossierEntryInline(PracticeInline):
+    # Collapsible, and open at first (static/refleact/admin.js).
+    classes = ("collapse", "start-open")
     model = DossierEntry
-    fields = (
-        "kind",
-        "title",
-        "body",
-        "attachment",
-        "download",
-        "written_by",
-        "created_at",
-    )
-    readonly_fields = ("download", "written_by", "created_at")
+    # Author, date and download in one column: the page fits 1366 px.
+    fields = ("kind", "title", "body", "attachment", "written")
+    readonly_fields = ("written",)
 
-    @admin.display(description=_("author"))
-    def written_by(self, obj):
-        return str(obj.author or "—") if obj and obj.pk else "—"
-
-    def created_at(self, obj):
-        return obj.created_at if obj and obj.pk else "—"
+    @admin.display(description=_("written"))
+    def written(self, obj):
+        if obj is None or obj._state.adding:
+            return "—"
+        return format_html(
+            "{}<br>{}<br>{}",
+            str(obj.author or "—"),
+            date_format(timezone.localtime(obj.created_at), "SHORT_DATETIME_FORMAT"),
+            attachment_link(obj),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -70,7 +70,7 @@ class DossierEntryInline(PracticeInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("widgets", {})["body"] = forms.Textarea(
-            attrs={"rows": 4, "cols": 50}
+            attrs={"rows": 4, "cols": 40}
         )
         return super().get_formset(request, obj, **kwargs)
 
@@ -80,6 +80,8 @@ class DossierEntryInline(PracticeInline):
 
 
 class AppointmentInline(PracticeInline):
+    # Collapsible, and open at first (static/refleact/admin.js).
+    classes = ("collapse", "start-open")
     model = Appointment
     fields = ("starts_at", "duration_minutes", "place", "video_link", "note")
     readonly_fields = ("cancelled_at",)
@@ -93,7 +95,7 @@ class AppointmentInline(PracticeInline):
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("widgets", {}).update(
             {
-                "video_link": JitsiLinkWidget(attrs={"size": 50}),
+                "video_link": JitsiLinkWidget(attrs={"size": 30}),
                 "note": forms.Textarea(attrs={"rows": 2, "cols": 30}),
             }
         )
@@ -101,8 +103,18 @@ class AppointmentInline(PracticeInline):
 
 
 class EvaluationInline(PracticeInline):
+    # Collapsible, and open at first (static/refleact/admin.js).
+    classes = ("collapse", "start-open")
     model = Evaluation
     fields = ("moment", "questions", "answers", "requested_at", "submitted_at")
+    # One text field per moment ("02-12-2026 16:00"): two date-and-time pickers
+    # side by side made the row wider than the page.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": forms.DateTimeField,
+            "widget": forms.DateTimeInput(attrs={"size": 16}),
+        }
+    }
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("widgets", {}).update(
@@ -122,6 +134,8 @@ class EvaluationInline(PracticeInline):
 
 
 class StatusChangeInline(PracticeInline):
+    # Collapsible, and closed at first: looked at less often than the dossier.
+    classes = ("collapse",)
     model = StatusChange
     show_change_link = False
     fields = ("status", "changed_at", "by")
@@ -149,6 +163,8 @@ class StatusChangeInline(PracticeInline):
 
 
 class InvoiceInline(PracticeInline):
+    # Collapsible, and closed at first: looked at less often than the dossier.
+    classes = ("collapse",)
     model = Invoice
     show_change_link = False
     fields = ("link", "status", "issue_date", "paid_at")
