@@ -220,8 +220,13 @@ def _common_noun_here(text: str, pos: int, word: str, givens: set[str]) -> bool:
 
 _MORPH_SURNAME = re.compile(r"(?:stra|[^aeiouy]sma|[gpnltdkbr]ma|uma|inga|enga|ama)$")
 _NOT_MORPH_SURNAME = frozenset("firma trauma thema schema drama karma dilemma".split())
-_MORPH_GIVEN = re.compile(r"(?:[aeiou]s?ke|[mnf]ke|[kt]je|tske)$")
-_NOT_MORPH_GIVEN = re.compile(r"(?:lijke|ische|elke)$")
+# Dutch and Frisian given names by their ending or onset: "Geeske", "Femke", "Aukje",
+# "Tjitske", "Ytsje", "Sietse", "Hylke", "Wopke", "Wiebe", "Tjeerd", "Sjoerd".
+_MORPH_GIVEN = re.compile(
+    r"(?:[aeiou]s?ke|[mnfp]ke|[yio]lke|[kt]je|tske|tsje|[aeiouy]tse|iebe|ibbe)$"
+    r"|^(?:tj|sj|tsj)[aeiouy]"
+)
+_NOT_MORPH_GIVEN = re.compile(r"(?:lijke|ische|elke|ulke|eisje)$|^sja(?:al|bloon)")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 
 

@@ -273,3 +273,15 @@ def test_a_department_in_brackets_is_no_nickname():
     assert "(HR, opdrachtgever)" in scrub(
         "Fleur de Koning (HR, opdrachtgever) opende.", subject
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["Sietse", "Hylke", "Wopke", "Ytsje", "Tjeerd", "Geeske", "Aukje"]
+)
+def test_frisian_given_names_at_a_sentence_start_go_by_their_shape(name):
+    assert name not in scrub(f"Het was druk. {name} belde om te verzetten.")
+
+
+@pytest.mark.parametrize("word", ["Zulke", "Welke", "Hartelijke", "Meisje", "Duitse"])
+def test_words_with_a_name_like_ending_stay(word):
+    assert word in scrub(f"Het was druk. {word} dingen gebeuren.")
