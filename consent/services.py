@@ -28,7 +28,7 @@ from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
 from refleact.inventory.declarations import Category
 
-# The session setting the PostgreSQL trigger checks (migration 0002).
+# The session setting the PostgreSQL trigger checks (migration 0003).
 ERASURE_SETTING = "refleact.consent_erasure"
 
 Decision = ConsentRecord.Decision

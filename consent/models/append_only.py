@@ -2,7 +2,7 @@
 
 The application refuses ``save()`` of a stored row, ``delete()``, and the
 queryset's ``update()`` and ``delete()``. On PostgreSQL a trigger refuses UPDATE
-and DELETE as well (migration 0002), so raw SQL cannot rewrite the proof either.
+and DELETE as well (migration 0003), so raw SQL cannot rewrite the proof either.
 The one way out is ``consent.services.consent_records_erase``: the retention
 sweep's erasure of a client.
 """
