@@ -270,11 +270,11 @@ LANGUAGES_AND_PEOPLES = frozenset(
     eritreeër braziliaan europeaan amerikaan amerikaanse belg belgische
     ier iers ierse schot schots schotse brit brits britse noors noorse
     zweed zweeds zweedse deen deens deense fins finse grieks griekse
-    française fransman française duitse engelse italiaanse spaanse
+    française fransman duitse engelse italiaanse spaanse
     vlaams vlaamse limburgs limburgse brabants brabantse groningse twents""".split()
 )
 HOLIDAYS = frozenset(
-    """pasen pinksteren kerst kerstmis kerstmis koningsdag bevrijdingsdag sinterklaas
+    """pasen pinksteren kerst kerstmis koningsdag bevrijdingsdag sinterklaas
     hemelvaart hemelvaartsdag ramadan suikerfeest offerfeest nieuwjaar
     oudejaarsavond oud en nieuw carnaval moederdag vaderdag prinsjesdag""".split()
 )

@@ -63,7 +63,7 @@ POSTCODE = re.compile(r"\b[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}\b")
 HOUSE_NUMBER = r"\d{1,5}(?:[ -]?[a-zA-Z]{1,2}\b|-\d{1,4}|\s?(?:hs|bis)\b)?"
 STREET_SUFFIXES = (
     "straat|laan|weg|plein|hof|gracht|kade|singel|dijk|pad|steeg|dreef|park|"
-    "plantsoen|wei|wei|dyk|strjitte|leane|reed|baan|boulevard|ring|markt|erf|"
+    "plantsoen|wei|dyk|strjitte|leane|reed|baan|boulevard|ring|markt|erf|"
     "hoven|kamp|hoek|veld|oord|straatweg|wal|burg|haven|polder|wijk|werf"
 )
 STREET = re.compile(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import names, organisations
+from . import nameforms, names, organisations
 from .entities import Organisation, Person, Scrubbed, Span, Subject
+from .lexicon import FUNCTION_WORDS, PARTICLE_WORDS
 from .patterns import find_patterns
 from .replace import render
 from .theory import protected_spans
-from .tokens import possessive_end, sentence_start, starts_of, tokenize
+from .tokens import possessive_end, previous_word, sentence_start, starts_of, tokenize
 
 NAME_KINDS = frozenset({"client", "person", "organisation", "place"})
 _DETERMINERS = names.ARTICLES
-_NOT_NAME_WORDS = names.PARTICLE_WORDS | names.FUNCTION_WORDS
+_NOT_NAME_WORDS = PARTICLE_WORDS | FUNCTION_WORDS
 
 
 def scrub_text(
@@ -32,7 +33,7 @@ def scrub_text(
     org_names += [k.name for k in known if isinstance(k, Organisation)]
     org_names += [k for k in known if isinstance(k, str)]
 
-    client_forms = names.person_forms(subject) | names.aliases_in(text, subject)
+    client_forms = nameforms.person_forms(subject) | nameforms.aliases_in(text, subject)
     client_forms |= {f for f in (subject.email, subject.phone) if f}
     subject_words = frozenset(
         w for f in client_forms for w in f.split() if w.lower() not in _NOT_NAME_WORDS
@@ -42,13 +43,15 @@ def scrub_text(
     spans = list(find_patterns(text))
     org_names = [o for o in org_names if o]
     spans += organisations.find_known(text, org_names, single_words=False)
-    given = names.given_name_forms(subject.first_name) | names.aliases_in(text, subject)
-    spans += names.find_forms(
+    given = nameforms.given_name_forms(subject.first_name) | nameforms.aliases_in(
+        text, subject
+    )
+    spans += nameforms.find_forms(
         text, client_forms, kind="client", key="client", rank=60, given=given
     )
     for number, person in enumerate(people, 1):
-        forms = names.person_forms(person) - client_forms
-        spans += names.find_forms(
+        forms = nameforms.person_forms(person) - client_forms
+        spans += nameforms.find_forms(
             text, forms, kind="person", key=f"known:{number}", rank=55
         )
     spans += organisations.find_unknown(text, tokens)
@@ -121,9 +124,7 @@ def _surfaces(text: str, span: Span) -> set[str]:
         )
         if m:
             surfaces |= {m.group(0), m.group(1).capitalize() + " " + m.group(2)}
-    return {
-        s for s in surfaces if len(s) >= 3 and s.lower() not in names.FUNCTION_WORDS
-    }
+    return {s for s in surfaces if len(s) >= 3 and s.lower() not in FUNCTION_WORDS}
 
 
 def _propagate(
@@ -143,10 +144,7 @@ def _propagate(
                 candidate = Span(start, end, span.kind, span.key, 35)
                 if not _free(candidate, protected):
                     continue
-                if (
-                    " " not in surface
-                    and names.previous_word(text, start) in _DETERMINERS
-                ):
+                if " " not in surface and previous_word(text, start) in _DETERMINERS:
                     continue  # "van de Roos" is the model, not the person Roos
                 found.append(candidate)
     return found
