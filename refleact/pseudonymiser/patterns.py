@@ -92,6 +92,7 @@ AGE_VAN_BEFORE = re.compile(
     r"(?i)\b(?:man|vrouw|meisje|jongen|moeder|vader|dochter|zoon|cliënte?|persoon)"
     r"\svan\s$"
 )
+APPOSITION_AGE = re.compile(r"(\sjaar(?:\soud)?)[,.;)]")
 YEARS_AFTER = re.compile(r"\sjaar(?:\soud)?(?=[\s,.;:!?)]|$)")
 BIRTH_HINT = re.compile(r"(?i)geb|geboorte|\bdob\b")
 # "geboren in 1985", "geboortejaar: 1985": a year of birth.
@@ -269,6 +270,11 @@ def _ages(text: str) -> Iterator[Span]:
             AGE_VAN_BEFORE.search(text, max(0, start - 20), start)
         ):
             yield Span(start, end, "age", rank=65)  # "leeftijd 34", "een vrouw van 34"
+        elif text[max(0, start - 2) : start] in (", ", "(") and APPOSITION_AGE.match(
+            text, end
+        ):
+            # "A. Bensaid (Amira), 29 jaar, alleenstaande moeder"
+            yield Span(start, APPOSITION_AGE.match(text, end).end(1), "age", rank=65)
         elif AGE_VERB_BEFORE.search(text, max(0, start - 12), start):
             years = YEARS_AFTER.match(text, end)
             stop = years.end() if years else end
