@@ -38,7 +38,7 @@ def scrub_text(
     subject_words = frozenset(
         w for f in client_forms for w in f.split() if w.lower() not in _NOT_NAME_WORDS
     )
-    protected = protected_spans(text, subject_words=subject_words)
+    protected = protected_spans(text, subject_words=subject_words, tokens=tokens)
 
     spans = list(find_patterns(text))
     org_names = [o for o in org_names if o]

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 from .lexicon import IDIOMS, THEORY_HEADS, first_names
+from .tokens import Token, tokenize
 
 _CAP = r"(?:[A-ZÀ-Ý]\w*(?:-\w+)*)"
 # An author: "Covey", "De Bono", "Marshall Rosenberg", "Thomas-Kilmann", "Brené Brown".
 _AUTHOR = rf"(?:(?:[Dd]e|[Vv]an(?: de[nr]?)?|[Dd]i|[Ll]e)\s)?{_CAP}(?:\s{_CAP})?"
 _AUTHORS = rf"{_AUTHOR}(?:\s(?:en|&)\s{_AUTHOR})?"
-_HEADS = "|".join(sorted(THEORY_HEADS, key=len, reverse=True))
-_HEAD_WORD = rf"[\w-]*(?:{_HEADS})\b"
 
 HEADS = tuple(THEORY_HEADS)
 # Heads that name a theory only with an author after them ("het werk van Dweck"),
@@ -23,19 +22,11 @@ HEADS = tuple(THEORY_HEADS)
 _LOOSE_HEADS = frozenset(
     {"werk", "boek", "boeken", "lessen", "inzichten", "eigenschappen"}
 )
-# A word with a capital: "Johari-venster", "JD-R-model", "Bevlogenheidsschaal".
-CAPITALISED_WORD = re.compile(r"[\w-]*[A-ZÀ-Ý][\w-]*")
-# "Kübler-Ross curve", "Eisenhower matrix".
-NAME_THEN_HEAD = re.compile(rf"\b{_CAP}\s(?:{_HEADS})\b")
 # "de dramadriehoek van Karpman", "het ABC-model uit de RET van Ellis": an author
 # after a connector, with a head word among the five words before it.
 CONNECTOR_AUTHOR = re.compile(rf"\s(?:van|volgens|uit|naar)\s(?P<a>{_AUTHORS})")
 # "volgens Covey", "Volgens Covey moet je...".
 VOLGENS_AUTHOR = re.compile(rf"\b[Vv]olgens\s(?P<a>{_AUTHORS})(?!['’]s|\w)")
-# "Covey's cirkel van invloed", "Covey's gewoonte".
-POSSESSIVE_HEAD = re.compile(
-    rf"\b{_CAP}(?:['’]s|(?<=s)['’])\s(?:[\w-]+\s)?{_HEAD_WORD}"
-)
 # "Zoals Rogers al zei": a cited author.
 ZOALS_AUTHOR = re.compile(
     rf"\b[Zz]oals\s(?P<a>{_AUTHORS})\s(?:al\s|ooit\s)?"
@@ -52,17 +43,18 @@ IDIOM = re.compile("|".join(rf"\b{re.escape(i)}\b" for i in IDIOMS))
 
 
 def protected_spans(
-    text: str, *, subject_words: frozenset[str]
+    text: str, *, subject_words: frozenset[str], tokens: list[Token] | None = None
 ) -> list[tuple[int, int]]:
     """Return the stretches that name a theory, method, cited author or idiom.
 
     ``subject_words`` are the client's own name words: "volgens Mo" is the client
-    speaking, not an author.
+    speaking, not an author. ``tokens`` are ``tokenize(text)`` if the caller has them.
     """
-    spans: list[tuple[int, int]] = []
-    for regex in (NAME_THEN_HEAD, POSSESSIVE_HEAD, NAMED_MODEL, IDIOM):
-        spans += [m.span() for m in regex.finditer(text)]
-    spans += _term_words(text)
+    tokens = tokenize(text) if tokens is None else tokens
+    spans: list[tuple[int, int]] = _term_words(text, tokens)
+    spans += [m.span() for m in NAMED_MODEL.finditer(text)]
+    if any(i.split()[0] in text for i in IDIOMS):
+        spans += [m.span() for m in IDIOM.finditer(text)]
     for m in CONNECTOR_AUTHOR.finditer(text):
         before = text[max(0, m.start() - 80) : m.start()].split()[-5:]
         if any(w.strip(".,;:()'\"").lower().endswith(HEADS) for w in before) and (
@@ -87,26 +79,49 @@ def protected_spans(
     return spans
 
 
-def _term_words(text: str) -> list[tuple[int, int]]:
-    """Return theory terms written as one word: "Johari-venster", "GROW-methode",
-    "Belbin-teamrollen" (hyphenated), and "de Utrechtse Bevlogenheidsschaal"
-    (a capitalised compound ending in a head word, with its adjective)."""
+def _is_head(word: str) -> bool:
+    return word.lower().endswith(HEADS)
+
+
+def _term_words(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Return theory terms found word by word.
+
+    "Johari-venster", "GROW-methode", "JD-R-model" (a hyphenated word ending in a
+    head word); "de Utrechtse Bevlogenheidsschaal" (a capitalised compound ending in
+    one, with its adjective); "Kübler-Ross curve" (a capital, then a head word);
+    "Covey's cirkel van invloed", "Rogers' cliëntgerichte benadering" (a possessive,
+    then a head word within two words).
+    """
     spans = []
-    for m in CAPITALISED_WORD.finditer(text):
-        word = m.group()
+    for i, token in enumerate(tokens):
+        word = token.text
+        if not any(c.isupper() for c in word):
+            continue
         lower = word.lower()
-        if "-" in word.strip("-"):
+        following = tokens[i + 1 : i + 3]
+        if "-" in word:
             if lower.rsplit("-", 1)[1].endswith(HEADS):
-                spans.append(m.span())
-        elif lower.endswith(HEADS) and word[:1].isupper():
+                spans.append((token.start, token.end))
+                continue
+        elif word[:1].isupper() and lower.endswith(HEADS):
             if any(
                 lower.endswith(h) and len(lower) >= len(h) + 4
                 for h in HEADS
                 if h not in _LOOSE_HEADS
             ):
                 adjective = re.search(
-                    r"[A-ZÀ-Ý]\w*se\s$", text[max(0, m.start() - 30) : m.start()]
+                    r"[A-ZÀ-Ý]\w*se\s$", text[max(0, token.start - 30) : token.start]
                 )
-                start = m.start() - len(adjective.group()) if adjective else m.start()
-                spans.append((start, m.end()))
+                start = (
+                    token.start - len(adjective.group()) if adjective else token.start
+                )
+                spans.append((start, token.end))
+                continue
+        if not word[:1].isupper() or not following:
+            continue
+        if word.endswith(("'s", "’s", "s'", "s’")):
+            if any(_is_head(t.text) for t in following):
+                spans.append((token.start, token.end))  # "Covey's cirkel"
+        elif following[0].text in THEORY_HEADS and text[token.end] == " ":
+            spans.append((token.start, following[0].end))  # "Kübler-Ross curve"
     return spans
