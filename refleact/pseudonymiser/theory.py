@@ -95,8 +95,8 @@ def _term_words(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
     spans = []
     for i, token in enumerate(tokens):
         word = token.text
-        if not any(c.isupper() for c in word):
-            continue
+        if word == word.lower():
+            continue  # no capital anywhere
         lower = word.lower()
         following = tokens[i + 1 : i + 3]
         if "-" in word:

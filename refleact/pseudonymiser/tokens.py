@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*(?:['’]s?)?")
-_POSSESSIVE = re.compile(r"['’]s?$")
 INITIALS = re.compile(r"(?:[A-Z]\.\s?){1,4}(?=\s?[^\W\d_])")
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -34,9 +33,18 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Return the words of ``text`` (hyphenated words and "Anouk's" are one word)."""
     return [
-        Token(m.start(), m.end(), m.group(), _POSSESSIVE.sub("", m.group()))
+        Token(m.start(), m.end(), word, _bare(word))
         for m in WORD.finditer(text)
+        for word in (m.group(),)
     ]
+
+
+def _bare(word: str) -> str:
+    if word[-1] in "'’":
+        return word[:-1]
+    if word[-2:-1] in ("'", "’") and word[-1] == "s":
+        return word[:-2]
+    return word
 
 
 def sentence_start(text: str, pos: int) -> bool:
