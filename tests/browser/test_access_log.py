@@ -89,7 +89,7 @@ def test_owner_filters_the_log_by_a_client_and_opens_a_group(
     if width < 768:
         page.locator("#changelist-filter").scroll_into_view_if_needed()
     page.click(".audit-holder-filter .select2-selection")
-    page.fill(".select2-search__field", "Verhoeven")
+    page.fill(".select2-container--open .select2-search__field", "Verhoeven")
     page.get_by_role("option", name=re.compile("Sanne Verhoeven")).click()
     expect(page).to_have_url(re.compile(f"holder_id={client.holder_id}"))
     # Noor's two groups, and the owner's own reading of the names since.

@@ -92,7 +92,7 @@ def test_coach_writes_a_progress_note_and_finds_it_in_the_dossier(
     page.goto(f"{app_url}/admin/dossiers/trajectory/add/")
     page.select_option("#id_kind", "coaching")
     page.click(".field-client .select2-selection")
-    page.fill(".select2-search__field", LAST_NAME)
+    page.fill(".select2-container--open .select2-search__field", LAST_NAME)
     page.locator("#select2-id_client-results").get_by_role(
         "option", name=f"{FIRST_NAME} {LAST_NAME}"
     ).click()
