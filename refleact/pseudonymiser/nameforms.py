@@ -161,7 +161,8 @@ def find_forms(
     """
     forms = {f for f in forms if f}
     givens = {g.lower() for g in given}
-    lowered = {f.lower() for f in forms} - forms
+    # A lower-case "ben" or "wil" is a verb whoever is called Ben or Wil.
+    lowered = {f.lower() for f in forms} - forms - FUNCTION_WORDS
     for form in forms:
         for start in starts_of(text, form):
             end = possessive_end(text, start + len(form))

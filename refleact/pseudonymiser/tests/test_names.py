@@ -285,3 +285,8 @@ def test_frisian_given_names_at_a_sentence_start_go_by_their_shape(name):
 @pytest.mark.parametrize("word", ["Zulke", "Welke", "Hartelijke", "Meisje", "Duitse"])
 def test_words_with_a_name_like_ending_stay(word):
     assert word in scrub(f"Het was druk. {word} dingen gebeuren.")
+
+
+def test_a_client_called_ben_leaves_the_verb_alone():
+    subject = Subject(first_name="Ben", last_name="Vos")
+    assert scrub("Ben zei: ik ben moe.", subject) == "De cliënt zei: ik ben moe."
