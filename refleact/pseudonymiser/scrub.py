@@ -33,7 +33,8 @@ def scrub_text(
     org_names += [k.name for k in known if isinstance(k, Organisation)]
     org_names += [k for k in known if isinstance(k, str)]
 
-    client_forms = nameforms.person_forms(subject) | nameforms.aliases_in(text, subject)
+    aliases = nameforms.aliases_in(text, subject)
+    client_forms = nameforms.person_forms(subject) | aliases
     client_forms |= {f for f in (subject.email, subject.phone) if f}
     subject_words = frozenset(
         w for f in client_forms for w in f.split() if w.lower() not in _NOT_NAME_WORDS
@@ -43,9 +44,7 @@ def scrub_text(
     spans = list(find_patterns(text))
     org_names = [o for o in org_names if o]
     spans += organisations.find_known(text, org_names, single_words=False)
-    given = nameforms.given_name_forms(subject.first_name) | nameforms.aliases_in(
-        text, subject
-    )
+    given = nameforms.given_name_forms(subject.first_name) | aliases
     spans += nameforms.find_forms(
         text, client_forms, kind="client", key="client", rank=60, given=given
     )
@@ -75,7 +74,7 @@ def scrub_text(
     ]
     spans = _resolve(spans + unknown)
     spans = _resolve(spans + _propagate(text, spans, protected))
-    spans = _link_people(text, spans)
+    spans = _link_people(spans)
 
     own_s = {f for f in client_forms if f.endswith("s")}
     scrubbed, replacements = render(
@@ -150,7 +149,7 @@ def _propagate(
     return found
 
 
-def _link_people(text: str, spans: list[Span]) -> list[Span]:
+def _link_people(spans: list[Span]) -> list[Span]:
     """Give "Jansen" the number of "Erik Jansen" found earlier in the same note."""
     owner: dict[str, str] = {}
     for span in spans:
