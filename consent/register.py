@@ -21,7 +21,7 @@ from refleact.inventory.declarations import (
     Declaration,
     End,
     Subjects,
-    declarations,
+    declarations_published,
     text,
 )
 
@@ -69,7 +69,7 @@ def _field_label(model, name: str) -> str:
 def field_groups() -> list[FieldGroup]:
     """Return the inventory as field groups, in the active language."""
     grouped: dict[tuple, list[Declaration]] = {}
-    for d in declarations():
+    for d in declarations_published():
         signature = (
             d.model,
             str(d.purpose),

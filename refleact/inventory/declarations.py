@@ -99,6 +99,22 @@ def declarations() -> list[Declaration]:
     return sorted(_REGISTRY.values(), key=lambda d: d.key)
 
 
+def declarations_published() -> list[Declaration]:
+    """Return the declarations the register and the transparency page show.
+
+    Leaves out apps whose AppConfig says ``test_only`` (the encryption layer's
+    test models, installed by the test settings): they are checked like every
+    other declaration but are no processing of the practice.
+    """
+    from django.apps import apps
+
+    return [
+        d
+        for d in declarations()
+        if not getattr(apps.get_app_config(d.model.split(".")[0]), "test_only", False)
+    ]
+
+
 def declaration_for(model: type[models.Model], field: str) -> Declaration | None:
     return _REGISTRY.get((model._meta.label_lower, field))
 

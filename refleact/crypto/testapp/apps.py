@@ -7,3 +7,5 @@ class CryptoTestAppConfig(AppConfig):
     name = "refleact.crypto.testapp"
     label = "crypto_testapp"
     default_auto_field = "django.db.models.BigAutoField"
+    # Not in the register of processing nor on the transparency page.
+    test_only = True
