@@ -46,6 +46,7 @@ def render(
     ("Klaas"): their final "s" is not a possessive.
     """
     numbers: dict[str, dict[str, int]] = {kind: {} for kind in NUMBERED}
+    starts = {s.start for s in spans}
     out: list[str] = []
     made: list[Replacement] = []
     pos = 0
@@ -61,7 +62,8 @@ def render(
                 placeholder = f"{pseudonym}'s"
             elif possessive:
                 noun = re.match(r"\s([a-zà-ÿ][\w-]*)", text[end:])
-                if noun:
+                # Never move a word that is itself to be replaced.
+                if noun and not any(end < s <= end + noun.end() for s in starts):
                     word = noun.group(1)
                     article = "het" if _takes_het(word) else "de"
                     placeholder = f"{article} {word} van {CLIENT_DEFAULT}"

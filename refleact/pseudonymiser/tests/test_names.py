@@ -290,3 +290,9 @@ def test_words_with_a_name_like_ending_stay(word):
 def test_a_client_called_ben_leaves_the_verb_alone():
     subject = Subject(first_name="Ben", last_name="Vos")
     assert scrub("Ben zei: ik ben moe.", subject) == "De cliënt zei: ik ben moe."
+
+
+def test_a_possessive_never_swallows_the_next_name():
+    subject = Subject(first_name="Jikke", last_name="Koster")
+    out = scrub("snel: jikke's marco belde, via haar collega marco.", subject)
+    assert "marco" not in out
