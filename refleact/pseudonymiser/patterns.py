@@ -31,9 +31,14 @@ IBAN_LENGTHS = {
     "IE": 22, "TR": 26, "CZ": 24, "SK": 24, "HU": 28, "RO": 24, "BG": 22, "HR": 21,
     "SI": 19, "LT": 20, "LV": 21, "EE": 20, "GR": 27, "CY": 28, "MT": 31, "IS": 26,
 }  # fmt: skip
-IBAN_CANDIDATE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){10,32}")
+IBAN_CANDIDATE = re.compile(r"\b[A-Za-z]{2} ?\d{2}(?:[ ]?[A-Za-z0-9]){10,32}")
 
 BSN_LABEL = re.compile(r"(?i)\b(?:bsn|burgerservicenummer|sofi-?nummer)\b")
+# After its label a BSN may be grouped any way: "BSN-nummer: 123 45 67 82".
+LABELLED_BSN = re.compile(
+    r"(?i)\b(?:bsn|burgerservicenummer|sofi-?nummer)(?:[- ]?(?:nummer|nr\.?))?:?\s*"
+    r"(?P<n>\d(?:[ .]?\d){7,8})(?!\d)"
+)
 # 9 digits, or 8 with the leading zero dropped; dots or spaces between groups.
 BSN = re.compile(
     r"(?<![\d-])(?<!\d[.,])(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}"
@@ -70,6 +75,10 @@ STREET = re.compile(
     r"\b(?:[A-Z][\w'’-]*[ \t](?:(?:de|der|van|den|het|'t)[ \t])*)*"
     rf"[A-ZÀ-Ýa-zß-ÿ][\w'’-]*(?:{STREET_SUFFIXES})[ \t]{HOUSE_NUMBER}"
 )
+STREET_NAME = re.compile(
+    r"\b(?:aan|in|op|naar|uit|bij|via)\s(?:de\s|het\s)?"
+    r"((?:[A-Z][\w'’-]*\s)?[A-Z][\w'’-]*(?:straat|laan|gracht|steeg|dreef|singel|kade|plein))\b"
+)
 STREET_HINT = re.compile(rf"(?:{STREET_SUFFIXES})[ \t]\d")
 _CAP_WORD = r"[A-ZÀ-ÝÂ][\w'’-]*"
 
@@ -98,6 +107,7 @@ BIRTH_HINT = re.compile(r"(?i)geb|geboorte|\bdob\b")
 # "geboren in 1985", "geboortejaar: 1985": a year of birth.
 BIRTH_YEAR = re.compile(
     r"(?i)(?:geboren(?:\sin)?|geboortejaar:?|geb\.?)\s(?P<year>(?:19|20)\d{2})\b"
+    r"|\b(?P<before>(?:19|20)\d{2})\s(?:geboren|geb\.)"
 )
 # Durations that look like ages: "30 jaar in dienst", "al 25 jaar bakker".
 NOT_AGE_AFTER = re.compile(
@@ -195,6 +205,8 @@ def bsn_valid(number: str) -> bool:
 def _bsns(text: str) -> Iterator[Span]:
     if not BSN_HINT.search(text):
         return
+    for m in LABELLED_BSN.finditer(text):
+        yield Span(m.start("n"), m.end("n"), "bsn", rank=76)
     for m in BSN.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
         labelled = BSN_LABEL.search(before) is not None
@@ -244,6 +256,9 @@ def _addresses(text: str) -> Iterator[Span]:
     if STREET_HINT.search(text):
         for m in STREET.finditer(text):
             yield Span(m.start(), m.end(), "postcode_address", rank=60)
+    for m in STREET_NAME.finditer(text):
+        # "in de Dorpsstraat": a street without a number still says where.
+        yield Span(m.start(1), m.end(1), "postcode_address", rank=40)
 
 
 def _birth_dates(text: str) -> Iterator[Span]:
@@ -254,7 +269,8 @@ def _birth_dates(text: str) -> Iterator[Span]:
         if BIRTH_CONTEXT.search(before):
             yield Span(m.start(), m.end(), "date_of_birth", rank=85)
     for m in BIRTH_YEAR.finditer(text):
-        yield Span(m.start("year"), m.end("year"), "date_of_birth", rank=84)
+        group = "year" if m.group("year") else "before"
+        yield Span(m.start(group), m.end(group), "date_of_birth", rank=84)
 
 
 def _ages(text: str) -> Iterator[Span]:

@@ -204,3 +204,18 @@ def test_ages_and_birth_years_in_other_words(text, gone):
 
 def test_the_year_a_trajectory_started_stays():
     assert "sinds 2016" in scrub("Hij werkt sinds 2016 in dezelfde functie.")
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("IBAN NL 91 ABNA 0417 1643 00 graag.", "0417"),
+        ("BSN-nummer: 123 45 67 82.", "67 82"),
+        ("Hij woont in de Dorpsstraat, vlak bij de kerk.", "Dorpsstraat"),
+        ("Ze is eind 1987 geboren.", "1987"),
+        ("Bel 06 - 123 456 78 vandaag.", "456"),
+        ("Bel +316-12345678 vandaag.", "12345678"),
+    ],
+)
+def test_odd_groupings_and_words_around_identifiers(text, gone):
+    assert gone not in scrub(text)
