@@ -27,6 +27,11 @@ from .nameforms import INITIALS, INITIALS_BEFORE, NON_NAME_WORDS
 from .tokens import Token, previous_word, sentence_start
 
 ARTICLES = frozenset({"de", "het", "een", "'t"})
+# Endings of English words, which name methods in Dutch notes, never Dutch people.
+ENGLISH_TERM_ENDINGS = (
+    "ing", "tion", "ness", "ment", "ive", "ship", "ance", "ence", "ology", "ism",
+    "ity", "iry", "acy", "ful",
+)  # fmt: skip
 # Particles that may open a surname written alone: "De Graaf", "Van der Linden".
 SURNAME_STARTS = frozenset("de van ter ten den der el al le la du da di von".split())
 # Particles inside a name: "Koen de Jong", "Gosse van der Meulen" (not "Jikke in Mildam").
@@ -254,6 +259,14 @@ def _classify(
         elif place or not any(w in first_names() for w in words):
             return Span(start, end, "place", "place:" + head.lower(), 30)
     name_like = any(_name_like(t) for t in chunk)
+    if (
+        not name_like
+        and (not cued or previous == "met")
+        and any(
+            len(t.text) > 5 and t.lower.endswith(ENGLISH_TERM_ENDINGS) for t in chunk
+        )
+    ):
+        return None  # "Motivational Interviewing", "Appreciative Inquiry": a method
     in_cities = words[0] in cities() or words[0].split("-")[0] in cities()
     if text[:start].endswith("(") and len(chunk) == 1 and not (name_like or in_cities):
         # "de oefening met de stoelen (Gestalt)": a label; "zoontje (Jorrit" a name.

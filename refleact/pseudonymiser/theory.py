@@ -117,6 +117,14 @@ def _term_words(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
                 )
                 spans.append((start, token.end))
                 continue
+        if (
+            word[:1].isupper()
+            and i
+            and tokens[i - 1].lower in THEORY_HEADS
+            and (text[tokens[i - 1].end : token.start] == " ")
+        ):
+            spans.append((token.start, token.end))  # "de methode Gordon"
+            continue
         if not word[:1].isupper() or not following:
             continue
         if word.endswith(("'s", "’s", "s'", "s’")):

@@ -296,3 +296,16 @@ def test_a_possessive_never_swallows_the_next_name():
     subject = Subject(first_name="Jikke", last_name="Koster")
     out = scrub("snel: jikke's marco belde, via haar collega marco.", subject)
     assert "marco" not in out
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Motivational Interviewing",
+        "Appreciative Inquiry",
+        "Acceptance and Commitment Therapy",
+        "de methode Gordon",
+    ],
+)
+def test_english_method_names_and_a_method_with_its_author_stay(kept):
+    assert kept in scrub(f"Deze week werkten we met {kept} aan haar doelen.")
