@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "refleact.keystore",
     "refleact.audit",
     "refleact.inventory",
+    "refleact.erasure",
     "clients",
     "dossiers",
     "consent",

@@ -1,0 +1,108 @@
+"""Who erases which rows when a client or an organisation is erased.
+
+Each app declares, in ``<app>/erasure.py``, a handler for the models whose rows
+belong to a key holder (``register_erasure``). The retention sweep and
+``reapply_erasures`` run every handler; a system check (``erasure.E001``) fails
+for a model with a ``HolderIdField`` or a foreign key to a client or an
+organisation that no handler covers, so a new app's rows are erased too without
+anyone remembering to. See refleact/erasure/README.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# The models that are key holders: a row pointing at one of them belongs to that
+# holder's data. Labels, not imports: core imports no app.
+HOLDER_MODELS = ("clients.Client", "clients.Organisation")
+
+
+class Rule:
+    """Why a holder is erased: the closing choice, or a journal replayed."""
+
+    DELETE = "delete"
+    PSEUDONYMISE = "pseudonymise"
+    REAPPLY = "reapply"
+
+
+@dataclass
+class Erasure:
+    """One holder being erased, as the handlers see it and add to.
+
+    ``known`` gathers what the system knows about the holder (names, e-mail,
+    phone, organisation) for ``scrub_text``; handlers add to it in ``prepare``,
+    before anything is deleted. ``kept`` and ``removed`` count rows per model
+    label for the journal and the retention log: counts and labels only, never
+    personal data.
+    """
+
+    holder_id: uuid.UUID
+    kind: str  # the holder model's label, e.g. "clients.Client"
+    rule: str
+    pseudonym: str = ""
+    known: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    kept: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def record_kept(self, label: str, count: int = 1) -> None:
+        if count:
+            self.kept[label] = self.kept.get(label, 0) + count
+
+    def record_removed(self, label: str, count: int = 1) -> None:
+        if count:
+            self.removed[label] = self.removed.get(label, 0) + count
+
+
+@dataclass(frozen=True)
+class ErasureHandler:
+    """How one app erases its rows of a holder.
+
+    ``prepare(erasure=...)`` runs first, for every handler in registration order
+    (lower apps first): gather identifiers, copy what must outlive the holder
+    (a contact record kept with consent) under the practice key. ``erase(
+    erasure=...)`` then runs in reverse order (higher apps first, so their rows
+    go before the rows they point at) and deletes the holder's rows, finding
+    them by ``erasure.holder_id`` alone (``reapply_erasures`` knows nothing
+    else). ``trajectory(trajectory=..., erasure=...)`` processes one closed
+    trajectory's content (the delete or pseudonymise choice); ``erasure`` is
+    None when the holder stays (it has other trajectories). All run inside the
+    caller's transaction and must be idempotent.
+
+    ``exempt`` instead of functions: why the rows need no erasure (e.g. staff
+    accounts, sealed under the practice key).
+    """
+
+    name: str
+    models: tuple[str, ...]
+    prepare: Callable[..., None] | None = None
+    erase: Callable[..., None] | None = None
+    trajectory: Callable[..., None] | None = None
+    exempt: str = ""
+
+
+_handlers: list[ErasureHandler] = []
+
+
+def register_erasure(handler: ErasureHandler) -> ErasureHandler:
+    """Register an app's erasure handler (once per name)."""
+    if not handler.exempt and not (
+        handler.prepare or handler.erase or handler.trajectory
+    ):
+        raise ValueError(
+            f"erasure handler {handler.name} does nothing and is not exempt"
+        )
+    _handlers[:] = [h for h in _handlers if h.name != handler.name]
+    _handlers.append(handler)
+    return handler
+
+
+def handlers() -> tuple[ErasureHandler, ...]:
+    """Return the handlers in registration order (lower apps first)."""
+    return tuple(_handlers)
+
+
+def covered_models() -> set[str]:
+    return {label.lower() for h in _handlers for label in h.models}
