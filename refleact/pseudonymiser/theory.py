@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import IDIOMS, THEORY_HEADS, first_names
+from .lexicon import IDIOMS, PERSON_CUES, THEORY_HEADS, cities, first_names, last_names
 from .tokens import Token, tokenize
 
 _CAP = r"(?:[A-ZÀ-Ý]\w*(?:-\w+)*)"
@@ -25,6 +25,11 @@ _LOOSE_HEADS = frozenset(
 # "de dramadriehoek van Karpman", "het ABC-model uit de RET van Ellis": an author
 # after a connector, with a head word among the five words before it.
 CONNECTOR_AUTHOR = re.compile(rf"\s(?:van|volgens|uit|naar)\s(?P<a>{_AUTHORS})")
+# "de roos van Leary", "de cirkel van Deming": a thing "van" someone who is no
+# Dutch given name or surname (checked in the code) is a model and its author.
+THING_OF_AUTHOR = re.compile(
+    rf"\b(?:de|het)\s(?P<noun>[a-zà-ÿ][\w-]+)\svan\s(?P<a>{_AUTHORS})"
+)
 # "volgens Covey", "Volgens Covey moet je...".
 VOLGENS_AUTHOR = re.compile(rf"\b[Vv]olgens\s(?P<a>{_AUTHORS})(?!['’]s|\w)")
 # "Zoals Rogers al zei": a cited author.
@@ -59,6 +64,16 @@ def protected_spans(
         before = text[max(0, m.start() - 80) : m.start()].split()[-5:]
         if any(w.strip(".,;:()'\"").lower().endswith(HEADS) for w in before) and (
             m.group("a").split()[0] not in subject_words
+        ):
+            spans.append(m.span("a"))
+    for m in THING_OF_AUTHOR.finditer(text):
+        words = [w for w in re.findall(r"[\w-]+", m.group("a")) if w[:1].isupper()]
+        if m.group("noun") not in PERSON_CUES and not any(
+            w in first_names()
+            or w in last_names()
+            or w in cities()
+            or w in subject_words
+            for w in words
         ):
             spans.append(m.span("a"))
     for m in ZOALS_AUTHOR.finditer(text):

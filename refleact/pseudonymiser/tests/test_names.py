@@ -309,3 +309,20 @@ def test_a_possessive_never_swallows_the_next_name():
 )
 def test_english_method_names_and_a_method_with_its_author_stay(kept):
     assert kept in scrub(f"Deze week werkten we met {kept} aan haar doelen.")
+
+
+@pytest.mark.parametrize("kept", ["de roos van Leary", "de cirkel van Deming"])
+def test_a_thing_of_someone_with_no_dutch_name_is_a_model(kept):
+    assert kept in scrub(f"We bespraken {kept} uitgebreid.")
+
+
+@pytest.mark.parametrize(
+    "text, gone",
+    [
+        ("Het huis van Pieter is groot.", "Pieter"),
+        ("De auto van Bakker stond er.", "Bakker"),
+        ("Hij was koster in de dorpskerk van Tijnje.", "Tijnje"),
+    ],
+)
+def test_a_thing_of_a_dutch_name_or_a_place_still_goes(text, gone):
+    assert gone not in scrub(text)
