@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -186,8 +187,34 @@ def disclosures_for_client(*, client: Client) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(client=client).order_by("-disclosed_at")
 
 
+# The first version: the policy as published on 20 August 2018, a cleaned copy in
+# the repository (the data migration loads the same file).
+FIRST_POLICY_FILE = (
+    Path(__file__).resolve().parent / "policy" / ("privacybeleid-2018-08-20.nl.md")
+)
+FIRST_POLICY_DATE = date(2018, 8, 20)
+
+
+def policy_first_ensure() -> None:
+    """Make sure the first version exists, so no page depends on the migration's row.
+
+    A database flushed after migrating (transactional tests, a restore of an
+    empty table) would otherwise have no policy at all.
+    """
+    if not PolicyVersion.objects.filter(version=1).exists():
+        PolicyVersion.objects.get_or_create(
+            version=1,
+            language="nl",
+            defaults={
+                "effective_on": FIRST_POLICY_DATE,
+                "text": FIRST_POLICY_FILE.read_text(encoding="utf-8"),
+            },
+        )
+
+
 def policy_current(*, language: str = "nl", today: date | None = None):
     """Return the policy version in force today in this language (else Dutch)."""
+    policy_first_ensure()
     today = today or timezone.localdate()
     issued = PolicyVersion.objects.filter(effective_on__lte=today).order_by(
         "-effective_on", "-version"
