@@ -269,9 +269,15 @@ def _classify(
         return None  # "Motivational Interviewing", "Appreciative Inquiry": a method
     in_cities = words[0] in cities() or words[0].split("-")[0] in cities()
     if text[:start].endswith("(") and len(chunk) == 1 and not (name_like or in_cities):
-        # "de oefening met de stoelen (Gestalt)": a label; "zoontje (Jorrit" a name.
-        if not previous_word(text, start - 1).endswith(PERSON_CUE_SUFFIXES) and (
-            previous_word(text, start - 1) not in PERSON_CUES
+        # "de oefening met de stoelen (Gestalt)": a label; "zoontje (Jorrit" a name;
+        # "bedrijfsarts Van Leeuwen (Arboned)": after a name, where someone works.
+        before = re.search(r"([^\W\d_][\w-]*)\s?\($", text[max(0, start - 40) : start])
+        word = before.group(1) if before else ""
+        if word[:1].isupper():
+            return Span(start, end, "organisation", "org:" + key[7:], 30)
+        if (
+            not word.lower().endswith(PERSON_CUE_SUFFIXES)
+            and word.lower() not in PERSON_CUES
         ):
             return None
     if initials or cued or name_like or len(chunk) > 1 and not at_start:

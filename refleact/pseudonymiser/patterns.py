@@ -295,7 +295,9 @@ def _ages(text: str) -> Iterator[Span]:
             years = YEARS_AFTER.match(text, end)
             stop = years.end() if years else end
             # A bare number after "ben"/"is" is an age only at a clause end.
-            if not years and not re.match(r"[,.;:!?)]|\sen\s|$", text[end : end + 4]):
+            if not years and not re.match(
+                r"[,.;:!?)'\"’”]|\sen\s|$", text[end : end + 4]
+            ):
                 continue
             if NOT_AGE_AFTER.match(text, stop if not years else end):
                 continue
