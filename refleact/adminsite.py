@@ -25,6 +25,12 @@ from refleact.recentactions import recent_actions_for
 class AuditedAutocompleteJsonView(AutocompleteJsonView):
     """Autocomplete answers name clients: log which rows it showed, like a list page."""
 
+    def post(self, request, *args, **kwargs):
+        # The admin's pickers send what is typed in the body (see
+        # practiceadmin._PostsTheTerm), so no name travels in a URL.
+        request.GET = request.POST
+        return self.get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         shown = rows_shown(

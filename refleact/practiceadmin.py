@@ -95,11 +95,28 @@ class _IgnoresMalformedKeys:
         return super().optgroups(name, valid, attr)
 
 
-class SafeAutocompleteSelect(_IgnoresMalformedKeys, AutocompleteSelect):
+class _PostsTheTerm:
+    """Autocomplete that sends what is typed in the request body, not the URL.
+
+    Django's widget asks with GET (``?term=Timm``): a typed name would travel in
+    URLs into server and proxy logs. select2 reads ``data-ajax--type``; the
+    site's autocomplete view answers POST (refleact/adminsite.py), with the CSRF
+    token that static/refleact/admin.js adds to every POST.
+    """
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-ajax--type"] = "POST"
+        return attrs
+
+
+class SafeAutocompleteSelect(_PostsTheTerm, _IgnoresMalformedKeys, AutocompleteSelect):
     """A foreign key's autocomplete that survives a malformed submitted key."""
 
 
-class SafeAutocompleteSelectMultiple(_IgnoresMalformedKeys, AutocompleteSelectMultiple):
+class SafeAutocompleteSelectMultiple(
+    _PostsTheTerm, _IgnoresMalformedKeys, AutocompleteSelectMultiple
+):
     """A many-to-many autocomplete that survives malformed submitted keys."""
 
 

@@ -249,3 +249,24 @@ def test_hand_over_survives_malformed_coaches(owner_http):
     response = owner_http.post(url, {"from_coach": "x", "to_coach": str(uuid.uuid4())})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_autocomplete_takes_the_term_in_the_body_with_csrf(coach, practice):
+    # The pickers post what is typed, so a name never travels in a URL.
+    http = HttpClient(enforce_csrf_checks=True)
+    http.force_login(coach)
+    page = http.get(reverse("admin:dossiers_trajectory_add"))
+    assert 'data-ajax--type="POST"' in page.content.decode()
+    token = page.cookies["csrftoken"].value
+    url = reverse("admin:autocomplete")
+    data = {
+        "app_label": "dossiers",
+        "model_name": "trajectory",
+        "field_name": "client",
+        "term": practice[0].last_name[:4],
+    }
+    refused = http.post(url, data)
+    assert refused.status_code == 403  # no CSRF token, no answer
+    answered = http.post(url, data, HTTP_X_CSRFTOKEN=token)
+    assert answered.status_code == 200
+    assert str(practice[0].pk) in [r["id"] for r in answered.json()["results"]]
