@@ -20,6 +20,7 @@ from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record_many
 from refleact.audit.shown import deletion_page_rows, rows_shown
 from refleact.recentactions import recent_actions_for
+from refleact.twofactor.adminsite import TwoFactorAdminSiteMixin
 
 
 class AuditedAutocompleteJsonView(AutocompleteJsonView):
@@ -42,7 +43,7 @@ class AuditedAutocompleteJsonView(AutocompleteJsonView):
         return context
 
 
-class RefleactAdminSite(admin.AdminSite):
+class RefleactAdminSite(TwoFactorAdminSiteMixin, admin.AdminSite):
     site_header = _("Refleact")
     site_title = _("Refleact")
     index_title = _("Practice")

@@ -13,9 +13,10 @@ import warnings
 from datetime import timedelta
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from refleact import clientaddress, localenv, videocall
+from refleact import clientaddress, localenv, structuredlog, videocall
 
 BASE_DIR = localenv.BASE_DIR
 VAR_DIR = localenv.VAR_DIR
@@ -58,7 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "refleact.accounts",
+    "refleact.twofactor",
     "refleact.keystore",
     "refleact.audit",
     "refleact.inventory",
@@ -70,13 +75,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (refleact/structuredlog.py).
+    "refleact.structuredlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "refleact.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "refleact.sessionidle.StaffSessionIdleMiddleware",
+    "refleact.structuredlog.RequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires.
@@ -213,6 +225,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 
+# Where the admin lives (refleact/urls.py): a path that is not /admin/ keeps
+# scanners for stock Django admins away; it must end with a slash.
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/") or "//" in ADMIN_URL:
+    CONFIGURATION_PROBLEMS.append(
+        "ADMIN_URL must be a relative path ending with a slash, e.g. beheer/"
+    )
+    ADMIN_URL = "admin/"
+# Staff (owner and coaches) confirm each login with a TOTP code or a recovery code
+# (refleact/twofactor/). Off only for a developer's machine (debug on).
+STAFF_TWO_FACTOR_REQUIRED = env.bool("STAFF_TWO_FACTOR_REQUIRED", default=not DEBUG)
+# Minutes without a request after which a staff session ends (0: never).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=60)
+# The issuer shown in the coach's authenticator app beside the login name.
+OTP_TOTP_ISSUER = "Refleact"
+
 # Reverse proxies whose X-Forwarded-For names the client (refleact/clientaddress.py).
 _trusted_proxies = env.str("DJANGO_TRUSTED_PROXIES", default="")
 try:
@@ -336,6 +364,27 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Scripts and styles come from our own static files only; the few inline pieces
+# Django's admin still has carry the request's nonce (templates/admin/). No
+# 'unsafe-inline': an injected <script> or style attribute does not run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the enrolment QR code (refleact/twofactor/).
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
@@ -359,24 +408,5 @@ if not DEBUG:
             # without a proxy the warning stays, as it should.
             SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        # Search terms travel in query strings; request logs keep paths only.
-        "strip_query": {"()": "refleact.logging.StripQueryStringFilter"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["strip_query"]},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.request": {
-            "handlers": ["console"],
-            "level": "WARNING",
-            "propagate": False,
-        },
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
+# JSON lines with ids, never values; see refleact/structuredlog.py.
+LOGGING = structuredlog.logging_config(level=env.str("LOG_LEVEL", default="INFO"))

@@ -20,6 +20,10 @@ from refleact.settings import BASE_DIR  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
+# Tests log in with a password alone and travel in time with a session open;
+# tests/security/ turns both on with the `settings` fixture.
+STAFF_TWO_FACTOR_REQUIRED = False
+STAFF_SESSION_IDLE_MINUTES = 0
 KEY_CACHE_SECONDS = 60
 SEALED_FILES_DIR = os.environ.get(
     "SEALED_FILES_DIR", str(BASE_DIR / "var" / "test-sealed-files")

@@ -18,6 +18,7 @@ from refleact.accounts import thirdpartylabels
 from refleact.accounts.lockout import accounts_by_login_digest
 from refleact.accounts.models import User
 from refleact.practiceadmin import IdOnlyAdminLogMixin
+from refleact.twofactor.admin import reset_second_factor
 
 # Dutch names for auth's and axes' rows on these pages (display only).
 thirdpartylabels.install()
@@ -30,6 +31,7 @@ class UserAdmin(IdOnlyAdminLogMixin, DjangoUserAdmin):
     # Names and e-mail are sealed: the database cannot search them, only the handle.
     search_fields = ("username",)
     ordering = ("username",)
+    actions = [reset_second_factor]
 
     # The owner, a superuser or a member of 'owner', manages coach accounts
     # (issue: "the owner manages coach accounts"); a coach only changes their
