@@ -45,6 +45,8 @@ class Deadline:
     url: str = ""
     # The row the deadline is about, recorded as shown when it names a client.
     subject: models.Model | None = None
+    # Past due: the dashboard flags it in red.
+    overdue: bool = False
 
 
 _sections: list[Section] = []

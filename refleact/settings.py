@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dossiers",
     "consent",
     "breaches",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Clients log into the portal by e-mail, found through the blind index.
+    "portal.backends.ClientEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -295,6 +298,21 @@ except ValueError:
         "https://meet.jit.si/"
     )
     VIDEO_CALL_BASE_URL = videocall.DEFAULT_BASE_URL
+
+# The client portal (portal/README.md): how long an invitation, reset or e-mail
+# confirmation link works, and after how many idle minutes a client's session ends.
+PORTAL_INVITATION_HOURS = env.int("PORTAL_INVITATION_HOURS", default=72)
+PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
+if PORTAL_INVITATION_HOURS < 1 or PORTAL_SESSION_IDLE_MINUTES < 1:
+    CONFIGURATION_PROBLEMS.append(
+        "PORTAL_INVITATION_HOURS and PORTAL_SESSION_IDLE_MINUTES must be 1 or more"
+    )
+    PORTAL_INVITATION_HOURS, PORTAL_SESSION_IDLE_MINUTES = 72, 30
+# The site's address for links in e-mails, e.g. https://portaal.refleact.nl
+# (unset: https:// and the first of DJANGO_ALLOWED_HOSTS).
+PUBLIC_BASE_URL = env.str(
+    "PUBLIC_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else ""
+)
 
 # Days from an invoice's date to its due date, unless the owner sets another term
 # in the practice details; an unpaid invoice past its due date is overdue.

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("privacy/", include("consent.urls")),
+    path("portal/", include("portal.urls")),
 ]

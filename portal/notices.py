@@ -1,0 +1,48 @@
+"""E-mails to clients: each says only that there is something for them, with a link.
+
+Policy: "Om die reden zullen binnen de mails geen persoonlijke gegevens worden
+gedeeld." No name, no content, no e-mail address in the body or the subject:
+the kind of message, a link into the portal, in the client's language. The
+recipient's address is in the envelope only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+# The kinds of message; each has templates/portal/email/<kind>_subject.txt and
+# <kind>.txt. tests/test_emails renders every kind for every demo client.
+KINDS = ("invitation", "reset", "email_confirm", "email_changed", "news")
+
+
+def base_url() -> str:
+    """Where links in e-mails point: PUBLIC_BASE_URL, else the first allowed host."""
+    configured = getattr(settings, "PUBLIC_BASE_URL", "").rstrip("/")
+    if configured:
+        return configured
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".")]
+    return f"https://{hosts[0]}" if hosts else ""
+
+
+def portal_email(*, kind: str, to: str, language: str, path: str = "") -> EmailMessage:
+    """Return one message of ``kind`` to address ``to``, linking to ``path``."""
+    if kind not in KINDS:
+        raise ValueError("unknown portal e-mail kind")
+    language = language if language in ("nl", "en") else "nl"
+    with translation.override(language):
+        link = base_url() + (path or reverse("portal:home"))
+        context = {"link": link, "hours": settings.PORTAL_INVITATION_HOURS}
+        subject = render_to_string(f"portal/email/{kind}_subject.txt", context)
+        body = render_to_string(f"portal/email/{kind}.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[to])
+
+
+def client_news_email(*, client, path: str = "") -> EmailMessage:
+    """Return "there is something new for you in the portal" for this client."""
+    return portal_email(
+        kind="news", to=client.email, language=client.language, path=path
+    )
