@@ -16,16 +16,28 @@ def _texts(*values) -> list[str]:
     return [v for v in values if isinstance(v, str) and v.strip()]
 
 
-def clients_prepare(*, erasure: Erasure) -> None:
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def clients_identify(*, erasure: Erasure) -> None:
     """Gather what the system knows about the holder, for scrub_text."""
     for client in Client.objects.filter(holder_id=erasure.holder_id).select_related(
         "organisation"
     ):
-        erasure.known.extend(_texts(client.first_name, client.last_name, client.phone))
-        erasure.emails.extend(_texts(client.email))
+        organisation = ""
         if client.organisation_id and client.organisation.name is not ERASED:
-            erasure.known.extend(_texts(client.organisation.name))
+            organisation = _text(client.organisation.name)
+        erasure.person = {
+            "first_name": _text(client.first_name),
+            "last_name": _text(client.last_name),
+            "email": _text(client.email),
+            "phone": _text(client.phone),
+            "organisation": organisation,
+        }
+        erasure.emails.extend(_texts(client.email))
     for organisation in Organisation.objects.filter(holder_id=erasure.holder_id):
+        erasure.person = {"organisation": _text(organisation.name)}
         erasure.known.extend(_texts(organisation.name, organisation.billing_name))
         erasure.emails.extend(_texts(organisation.billing_email))
     erasure.known.extend(erasure.emails)
@@ -47,7 +59,7 @@ register_erasure(
     ErasureHandler(
         name="clients",
         models=("clients.Client", "clients.Organisation"),
-        prepare=clients_prepare,
+        identify=clients_identify,
         erase=clients_erase,
     )
 )

@@ -21,7 +21,8 @@ declare(
     basis=Basis.AGREEMENT,
     category=Category.IDENTIFICATION,
     retention=UNTIL_CLOSE,
-    end=End.DELETE,
+    end=End.KEEP_WITH_CONSENT,
+    consent_purpose="contact-after",
 )
 declare(
     "clients.Client",
@@ -30,7 +31,8 @@ declare(
     basis=Basis.AGREEMENT,
     category=Category.CONTACT,
     retention=UNTIL_CLOSE,
-    end=End.DELETE,
+    end=End.KEEP_WITH_CONSENT,
+    consent_purpose="contact-after",
 )
 declare(
     "clients.Client",

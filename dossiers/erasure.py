@@ -6,22 +6,33 @@ persoonlijke trajecten verwijderd, dan wel gepseudonimiseerd".
 
 from __future__ import annotations
 
-from django.db import transaction
+import dataclasses
+
+from django.db import models, transaction
 
 from dossiers.models import (
     Appointment,
     DossierEntry,
     Evaluation,
     Invoice,
+    KnowledgeCase,
+    KnowledgeItem,
     Quote,
     Trajectory,
 )
 from refleact.crypto.files import SealedFile, delete_stored
-from refleact.erasure.registry import Erasure, ErasureHandler, register_erasure
+from refleact.crypto.models import EncryptedModel
+from refleact.erasure.content import declared_fields, kept_content
+from refleact.erasure.registry import Erasure, ErasureHandler, Rule, register_erasure
+from refleact.pseudonymiser import Subject, scrub_text
 
 
-def _delete_with_files(entries, erasure: Erasure | None) -> None:
-    files = [e.attachment for e in entries if isinstance(e.attachment, SealedFile)]
+def _delete_with_files(entries, erasure: Erasure | None, keep=frozenset()) -> None:
+    files = [
+        e.attachment
+        for e in entries
+        if isinstance(e.attachment, SealedFile) and e.attachment.name not in keep
+    ]
     _, per_model = entries.delete()
     if erasure is not None:
         for label, count in per_model.items():
@@ -56,6 +67,95 @@ def dossiers_erase(*, erasure: Erasure) -> None:
         erasure.record_removed(label, count)
 
 
+def _content_relations():
+    """The trajectory's content: every model that cascades from it (entries,
+    appointments, evaluations, quotes, ...), found from the model, not listed."""
+    for relation in Trajectory._meta.related_objects:
+        if (
+            relation.one_to_many
+            and relation.on_delete is models.CASCADE
+            and issubclass(relation.related_model, EncryptedModel)
+        ):
+            yield relation
+
+
+def _scrubber(erasure: Erasure):
+    subject = Subject(**erasure.person, pseudonym=erasure.pseudonym)
+    known = tuple(erasure.known)
+    return lambda text: scrub_text(text, subject=subject, known=known).text
+
+
+def _pseudonymise(trajectory: Trajectory, erasure: Erasure) -> set[str]:
+    """Write the trajectory's kept content as new rows under the practice key.
+
+    Return the stored names of the attachments kept (their files stay).
+    """
+    scrub = _scrubber(erasure)
+    case = None
+    kept_files = set()
+    rows = [trajectory]
+    for relation in _content_relations():
+        rows.extend(
+            relation.related_model.objects.filter(**{relation.field.name: trajectory})
+        )
+    for row in rows:
+        content, attachment = kept_content(row, scrub=scrub)
+        if not content and attachment is None:
+            continue
+        if case is None:
+            closed = (trajectory.closed_at or trajectory.created_at).date()
+            case = KnowledgeCase(
+                pseudonym=erasure.pseudonym,
+                kind=trajectory.kind,
+                closed_in=closed.replace(day=1),
+            )
+            case.full_clean()
+            case.save()
+        if attachment is not None:
+            kept_files.add(attachment.name)
+            attachment = dataclasses.replace(
+                attachment, filename=scrub(attachment.filename)
+            )
+        item = KnowledgeItem(
+            case=case, source=row._meta.label, content=content, attachment=attachment
+        )
+        item.full_clean(exclude=["case"])
+        item.save()
+        erasure.record_kept(KnowledgeItem._meta.label)
+    return kept_files
+
+
+def dossiers_trajectory(*, trajectory: Trajectory, erasure: Erasure) -> None:
+    """Carry out the closing choice on one trajectory's content.
+
+    Pseudonymise: what the inventory marks is kept, scrubbed, under the
+    practice key; then, either way, the content goes and the invoices are
+    unlinked (drafts deleted). The trajectory row itself goes with its holder,
+    or keeps only plain columns when the holder has other trajectories.
+    """
+    kept_files = set()
+    if erasure.rule == Rule.PSEUDONYMISE:
+        kept_files = _pseudonymise(trajectory, erasure)
+    for relation in _content_relations():
+        rows = relation.related_model.objects.filter(
+            **{relation.field.name: trajectory}
+        )
+        if relation.related_model is DossierEntry:
+            _delete_with_files(rows, erasure, keep=kept_files)
+        else:
+            _, per_model = rows.delete()
+            for label, count in per_model.items():
+                erasure.record_removed(label, count)
+    trajectory.invoices.filter(status=Invoice.Status.DRAFT).delete()
+    erasure.record_kept(
+        Invoice._meta.label, trajectory.invoices.update(trajectory=None)
+    )
+    if not erasure.erasing:
+        for name, _declaration in declared_fields(Trajectory):
+            setattr(trajectory, name, "")
+        trajectory.save()
+
+
 register_erasure(
     ErasureHandler(
         name="dossiers",
@@ -68,7 +168,11 @@ register_erasure(
             "dossiers.QuoteLine",
             "dossiers.Invoice",
             "dossiers.InvoiceLine",
+            # New rows under the practice key, never a holder's.
+            "dossiers.KnowledgeCase",
+            "dossiers.KnowledgeItem",
         ),
         erase=dossiers_erase,
+        trajectory=dossiers_trajectory,
     )
 )

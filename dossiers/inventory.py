@@ -21,7 +21,7 @@ declare(
 )
 declare(
     "dossiers.DossierEntry",
-    ["title", "body", "attachment"],
+    ["title", "body"],
     purpose=(
         "The coaching dossier: what the client shared, background theory, and the "
         "coach's progress notes."
@@ -30,6 +30,20 @@ declare(
     category=Category.CONTENT,
     retention=AT_CLOSE,
     end=End.PSEUDONYMISE,
+)
+declare(
+    "dossiers.DossierEntry",
+    "attachment",
+    purpose=(
+        "The coaching dossier's attachments: what the client shared, background "
+        "theory, the coach's notes."
+    ),
+    basis=Basis.AGREEMENT,
+    category=Category.CONTENT,
+    retention=AT_CLOSE,
+    # A file cannot be scrubbed reliably: kept only as theory material.
+    end=End.KEEP_IF_MARKED,
+    kept_when=("kind", "theory"),
 )
 declare(
     "dossiers.Appointment",
@@ -58,6 +72,7 @@ declare(
     retention="7 years after the invoice year (fiscal record-keeping duty).",
     end=End.KEEP_YEARS,
     keep_years=7,
+    keep_from="end_of_financial_year",
 )
 declare(
     "dossiers.InvoiceLine",
@@ -68,6 +83,7 @@ declare(
     retention="7 years after the invoice year (fiscal record-keeping duty).",
     end=End.KEEP_YEARS,
     keep_years=7,
+    keep_from="end_of_financial_year",
 )
 declare(
     "dossiers.Quote",
@@ -88,5 +104,17 @@ declare(
     basis=Basis.AGREEMENT,
     category=Category.FINANCIAL,
     retention=AT_CLOSE,
+    end=End.DELETE,
+)
+declare(
+    "dossiers.KnowledgeItem",
+    ["content", "attachment"],
+    purpose=(
+        "Knowledge building and professional development of the coaches: "
+        "pseudonymised dossier content, and theory material."
+    ),
+    basis=Basis.LEGITIMATE_INTEREST,
+    category=Category.CONTENT,
+    retention="As long as it serves knowledge building; pseudonymised.",
     end=End.DELETE,
 )

@@ -41,6 +41,10 @@ app.conf.update(
             "task": "consent.policy_change_notify",
             "schedule": crontab(minute=7, hour="*"),
         },
+        "retention-sweep": {
+            "task": "dossiers.retention_sweep",
+            "schedule": crontab(minute=37, hour=2),
+        },
         "orphan-keys-sweep": {
             "task": "keystore.orphan_keys_sweep",
             "schedule": crontab(minute=47, hour="*/6"),

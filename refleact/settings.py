@@ -287,6 +287,12 @@ if RETENTION_GRACE_DAYS < 0:
     )
     RETENTION_GRACE_DAYS = 30
 
+# The erasure journal's file (refleact/erasure/README.md): outside every database
+# and backup set, on its own storage, kept as long as any backup.
+ERASURE_JOURNAL_PATH = env.path(
+    "ERASURE_JOURNAL_PATH", default=VAR_DIR / "erasures.jsonl"
+)
+
 # The video-call server appointments' room links are made on (refleact/videocall.py).
 try:
     VIDEO_CALL_BASE_URL = videocall.parse_base_url(

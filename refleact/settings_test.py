@@ -52,3 +52,8 @@ for _alias, _database in DATABASES.items():  # noqa: F405
                 tempfile.gettempdir(), f"refleact-test-{os.getpid()}-{_alias}.sqlite3"
             )
         }
+
+# The erasure journal file of a test run: never the developer's var/erasures.jsonl.
+ERASURE_JOURNAL_PATH = os.path.join(  # noqa: F405
+    tempfile.gettempdir(), f"refleact-test-{os.getpid()}-erasures.jsonl"
+)

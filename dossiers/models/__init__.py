@@ -4,6 +4,7 @@ from dossiers.models.invoices import (
     InvoiceSequence,
     PracticeDetails,
 )
+from dossiers.models.knowledge import KnowledgeCase, KnowledgeItem
 from dossiers.models.quotes import Quote, QuoteLine
 from dossiers.models.trajectories import (
     Appointment,
@@ -20,6 +21,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "InvoiceSequence",
+    "KnowledgeCase",
+    "KnowledgeItem",
     "PracticeDetails",
     "Quote",
     "QuoteLine",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ErasureConfig(AppConfig):
@@ -6,7 +7,7 @@ class ErasureConfig(AppConfig):
 
     name = "refleact.erasure"
     label = "erasure"
-    verbose_name = "Erasure"
+    verbose_name = _("Erasure")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -41,7 +41,13 @@ class Erasure:
     holder_id: uuid.UUID
     kind: str  # the holder model's label, e.g. "clients.Client"
     rule: str
+    # False while the holder stays (it has other trajectories to process): only
+    # the trajectory's content is handled, the holder's rows are not erased.
+    erasing: bool = True
     pseudonym: str = ""
+    # The holder as scrub_text's subject: first_name, last_name, email, phone,
+    # organisation (filled by the clients app's ``identify``).
+    person: dict[str, str] = field(default_factory=dict)
     known: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     kept: dict[str, int] = field(default_factory=dict)
@@ -60,16 +66,19 @@ class Erasure:
 class ErasureHandler:
     """How one app erases its rows of a holder.
 
-    ``prepare(erasure=...)`` runs first, for every handler in registration order
+    ``identify(erasure=...)`` runs before anything else, also when the holder
+    stays: gather what the system knows about the holder (``person``, ``known``,
+    ``emails``) for ``scrub_text``.
+    ``prepare(erasure=...)`` runs next, for every handler in registration order
     (lower apps first): gather identifiers, copy what must outlive the holder
     (a contact record kept with consent) under the practice key. ``erase(
     erasure=...)`` then runs in reverse order (higher apps first, so their rows
     go before the rows they point at) and deletes the holder's rows, finding
     them by ``erasure.holder_id`` alone (``reapply_erasures`` knows nothing
     else). ``trajectory(trajectory=..., erasure=...)`` processes one closed
-    trajectory's content (the delete or pseudonymise choice); ``erasure`` is
-    None when the holder stays (it has other trajectories). All run inside the
-    caller's transaction and must be idempotent.
+    trajectory's content (the delete or pseudonymise choice) before the holder
+    is erased; ``erasure.erasing`` is False when the holder stays (it has other
+    trajectories). All run inside the caller's transaction and are idempotent.
 
     ``exempt`` instead of functions: why the rows need no erasure (e.g. staff
     accounts, sealed under the practice key).
@@ -77,6 +86,7 @@ class ErasureHandler:
 
     name: str
     models: tuple[str, ...]
+    identify: Callable[..., None] | None = None
     prepare: Callable[..., None] | None = None
     erase: Callable[..., None] | None = None
     trajectory: Callable[..., None] | None = None
@@ -89,7 +99,7 @@ _handlers: list[ErasureHandler] = []
 def register_erasure(handler: ErasureHandler) -> ErasureHandler:
     """Register an app's erasure handler (once per name)."""
     if not handler.exempt and not (
-        handler.prepare or handler.erase or handler.trajectory
+        handler.identify or handler.prepare or handler.erase or handler.trajectory
     ):
         raise ValueError(
             f"erasure handler {handler.name} does nothing and is not exempt"

@@ -1,12 +1,17 @@
-"""Erase one key holder: run every app's handler, then destroy its key on commit."""
+"""Erase one key holder: run every app's handler, journal it, destroy its key."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import transaction
+from django.utils import timezone
 
 from refleact.crypto import keyring
 from refleact.crypto.holders import PRACTICE_HOLDER_ID
-from refleact.erasure.registry import Erasure, handlers
+from refleact.erasure.journal import journal_append
+from refleact.erasure.models import ErasureJournalEntry, HolderPseudonym
+from refleact.erasure.registry import Erasure, Rule, handlers
 from refleact.keystore.models import Tombstone
 
 
@@ -14,25 +19,99 @@ class ErasureRefused(Exception):
     """The holder cannot be erased (the practice itself)."""
 
 
+def holder_identify(*, erasure: Erasure) -> Erasure:
+    """Fill in what the system knows about the holder (for scrub_text)."""
+    for handler in handlers():
+        if handler.identify is not None:
+            handler.identify(erasure=erasure)
+    return erasure
+
+
+def holder_pseudonym(*, holder_id) -> str:
+    """Return the holder's pseudonym, stable until the holder is erased."""
+    return HolderPseudonym.objects.get_or_create(holder_id=holder_id)[0].pseudonym
+
+
 @transaction.atomic
 def holder_erase(
     *, erasure: Erasure, reason: str = Tombstone.Reason.TRAJECTORY_CLOSED
 ) -> Erasure:
-    """Delete every row of ``erasure.holder_id`` and destroy its key after commit.
+    """Delete every row of ``erasure.holder_id``, journal it, destroy its key.
 
-    Every handler prepares first (identifiers gathered, what stays copied under
-    the practice key), then erases, higher apps first. The key is destroyed only
-    once the data-side changes have committed (refleact/crypto/README.md, order
-    of writes); a destroy that did not happen is repeated by the next sweep or by
-    ``reapply_erasures``.
+    Every handler prepares first (what stays copied under the practice key),
+    then erases, higher apps first. The journal entry is written in the same
+    transaction; once it commits the entry is appended to the journal file and
+    only then is the key destroyed (refleact/crypto/README.md, order of writes).
+    A destruction that did not happen (the worker died) is repeated by
+    ``keys_destroy_pending``, which every sweep runs.
     """
     if str(erasure.holder_id) == str(PRACTICE_HOLDER_ID):
         raise ErasureRefused("the practice key holder is never erased")
+    if not erasure.person and not erasure.known:
+        holder_identify(erasure=erasure)
     for handler in handlers():
         if handler.prepare is not None:
             handler.prepare(erasure=erasure)
     for handler in reversed(handlers()):
         if handler.erase is not None:
             handler.erase(erasure=erasure)
-    keyring.destroy_on_commit(erasure.holder_id, reason=reason)
+    HolderPseudonym.objects.filter(holder_id=erasure.holder_id).delete()
+    entry, _ = ErasureJournalEntry.objects.update_or_create(
+        holder_id=erasure.holder_id,
+        defaults={
+            "kind": erasure.kind,
+            "rule": erasure.rule,
+            "erased_at": timezone.now(),
+            "kept": erasure.kept,
+            "key_destroyed_at": None,
+        },
+    )
+    line = entry.as_line()
+    transaction.on_commit(functools.partial(journal_append, line))
+    transaction.on_commit(
+        functools.partial(key_destroy, holder_id=erasure.holder_id, reason=reason)
+    )
+    return erasure
+
+
+def key_destroy(*, holder_id, reason: str = Tombstone.Reason.TRAJECTORY_CLOSED) -> None:
+    """Destroy a journalled holder's key and note it. Safe to run twice."""
+    keyring.destroy(holder_id, reason=reason)
+    if not Tombstone.objects.filter(holder_id=holder_id).exists():
+        return  # a key store without the tombstone: try again next sweep
+    ErasureJournalEntry.objects.filter(
+        holder_id=holder_id, key_destroyed_at__isnull=True
+    ).update(key_destroyed_at=timezone.now())
+
+
+def keys_destroy_pending() -> int:
+    """Destroy the keys of journalled holders whose destruction did not happen."""
+    pending = ErasureJournalEntry.objects.filter(
+        key_destroyed_at__isnull=True
+    ).values_list("holder_id", flat=True)
+    count = 0
+    for holder_id in pending.iterator(chunk_size=500):
+        key_destroy(holder_id=holder_id)
+        count += 1
+    return count
+
+
+def holder_reapply(*, holder_id) -> Erasure:
+    """Erase a journalled holder again after a restore: rows, then the key.
+
+    Nothing is copied out (``prepare`` is not run): what the first erasure kept
+    is either in the restored data already or was lost with the restore's age.
+    """
+    erasure = Erasure(holder_id=holder_id, kind="", rule=Rule.REAPPLY)
+    with transaction.atomic():
+        holder_identify(erasure=erasure)
+        for handler in reversed(handlers()):
+            if handler.erase is not None:
+                handler.erase(erasure=erasure)
+        HolderPseudonym.objects.filter(holder_id=holder_id).delete()
+        ErasureJournalEntry.objects.get_or_create(
+            holder_id=holder_id, defaults={"kind": "", "rule": Rule.REAPPLY}
+        )
+    # After the commit, as for a first erasure.
+    key_destroy(holder_id=holder_id, reason=Tombstone.Reason.ERASURE_REQUEST)
     return erasure

@@ -40,6 +40,15 @@ class End(models.TextChoices):
     DELETE = "delete", _("delete")
     PSEUDONYMISE = "pseudonymise", _("delete, or pseudonymise for knowledge building")
     KEEP_YEARS = "keep_years", _("keep for a fixed number of years, then delete")
+    # The retention sweep (refleact/erasure/README.md) reads these too.
+    KEEP_WITH_CONSENT = (
+        "keep_with_consent",
+        _("delete, unless the client consented to keeping it"),
+    )
+    KEEP_IF_MARKED = (
+        "keep_if_marked",
+        _("delete, unless marked as theory material (then kept for knowledge building)"),
+    )
 
 
 class Subjects(models.TextChoices):
@@ -72,6 +81,12 @@ class Declaration:
     retention: str
     end: str
     keep_years: int | None = None
+    # KEEP_YEARS: from when the years count ("end_of_financial_year").
+    keep_from: str = ""
+    # KEEP_WITH_CONSENT: the consent purpose's code that keeps it.
+    consent_purpose: str = ""
+    # KEEP_IF_MARKED: (plain field, value) that marks the row, e.g. ("kind", "theory").
+    kept_when: tuple[str, str] | None = None
     subjects: tuple[str, ...] = (Subjects.CLIENTS,)
     recipients: str = RECIPIENTS_DEFAULT
     transfers: str = TRANSFERS_DEFAULT

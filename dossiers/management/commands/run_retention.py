@@ -1,0 +1,50 @@
+"""Carry out the due retention actions of closed trajectories (also daily in beat)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from dossiers.retention import retention_sweep
+
+
+class Command(BaseCommand):
+    help = _(
+        "Delete or pseudonymise the personal data of trajectories whose grace "
+        "period after closing has passed, and remove invoices past their legal "
+        "retention."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("Print what would happen and change nothing."),
+        )
+
+    def handle(self, *args, dry_run: bool = False, **options) -> None:
+        summary = retention_sweep(dry_run=dry_run)
+        would = _("would be ") if dry_run else ""
+        for pk, rule, erased in summary.processed:
+            # Ids and rules only: no personal data on the terminal or in a log.
+            line = _("trajectory %(pk)s: %(would)s%(rule)s") % {
+                "pk": pk,
+                "would": would,
+                "rule": _("pseudonymised") if rule == "pseudonymise" else _("deleted"),
+            }
+            if erased:
+                line += _(", client or organisation %(would)serased") % {"would": would}
+            self.stdout.write(line)
+        self.stdout.write(
+            _(
+                "%(count)s trajectories processed, %(held)s held back, "
+                "%(invoices)s invoices past retention removed, %(keys)s pending "
+                "key destructions completed."
+            )
+            % {
+                "count": len(summary.processed),
+                "held": len(summary.held),
+                "invoices": summary.invoices_removed,
+                "keys": summary.keys_destroyed,
+            }
+        )

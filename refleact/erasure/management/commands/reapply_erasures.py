@@ -1,0 +1,36 @@
+"""After a restore: erase again every holder the erasure journal names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from refleact.erasure.journal import journal_holders, journal_path
+from refleact.erasure.services import holder_reapply
+
+
+class Command(BaseCommand):
+    help = _(
+        "After restoring a backup: destroy again the key of every holder in the "
+        "erasure journal (file and table, merged) and delete all their rows."
+    )
+    requires_system_checks = []
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--journal",
+            help=_("The journal file (default: ERASURE_JOURNAL_PATH)."),
+        )
+
+    def handle(self, *args, journal: str | None = None, **options) -> None:
+        path = Path(journal) if journal else journal_path()
+        if journal and not path.is_file():
+            raise CommandError(_("The journal file does not exist."))
+        holders = sorted(journal_holders(path), key=str)
+        for holder_id in holders:
+            holder_reapply(holder_id=holder_id)
+        self.stdout.write(
+            _("%(count)s erased holders applied again.") % {"count": len(holders)}
+        )
