@@ -47,7 +47,9 @@ class End(models.TextChoices):
     )
     KEEP_IF_MARKED = (
         "keep_if_marked",
-        _("delete, unless marked as theory material (then kept for knowledge building)"),
+        _(
+            "delete, unless marked as theory material (then kept for knowledge building)"
+        ),
     )
 
 
