@@ -88,3 +88,113 @@ def http_a(account_a):
 @pytest.fixture
 def http_b(account_b):
     return logged_in(account_b)
+
+
+def fill(client, coach, account, *, tag: str):
+    """Give a client one row of every kind the portal shows; texts carry ``tag``."""
+    from consent.models import ConsentRecord
+    from consent.models.ledger import CONTACT_AFTER
+    from consent.services import consent_decide, disclosure_record, occasion_create
+    from refleact.crypto.files import seal_chunks
+    from refleact.testing.factories import (
+        AppointmentFactory,
+        DossierEntryFactory,
+        EvaluationFactory,
+        InvoiceFactory,
+        InvoiceLineFactory,
+        QuoteFactory,
+        QuoteLineFactory,
+        TrajectoryFactory,
+    )
+
+    trajectory = TrajectoryFactory(
+        client=client, coach=coach, learning_question=f"Vraag {tag}"
+    )
+    sealed = seal_chunks(
+        [f"document {tag}".encode()],
+        filename=f"notes-{tag}.txt",
+        content_type="text/plain",
+    )
+    shared = DossierEntryFactory(
+        trajectory=trajectory,
+        kind="client_information",
+        title=f"Gedeeld {tag}",
+        body=f"Reflectie {tag}",
+        attachment=sealed,
+    )
+    DossierEntryFactory(
+        trajectory=trajectory, title=f"Voortgang {tag}", body=f"Notitie {tag}"
+    )
+    DossierEntryFactory(
+        trajectory=trajectory,
+        kind="theory",
+        title=f"Theorie {tag}",
+        body=f"Inhoud {tag}",
+    )
+    appointment = AppointmentFactory(
+        trajectory=trajectory,
+        place=f"Kamer {tag}",
+        video_link="https://meet.jit.si/room-" + tag,
+        note=f"Afspraaknotitie {tag}",
+    )
+    evaluation = EvaluationFactory(trajectory=trajectory)
+    answered = EvaluationFactory(
+        trajectory=trajectory, answers=f"Antwoord {tag}", submitted_at=timezone.now()
+    )
+    quote_trajectory = TrajectoryFactory(client=client, coach=coach, status="quote")
+    quote = QuoteFactory(trajectory=quote_trajectory, billing_name=f"Aan {tag}")
+    QuoteLineFactory(quote=quote, description=f"Regel {tag}")
+    invoice = InvoiceFactory(
+        trajectory=trajectory, billing_name=f"Factuur {tag}", number=f"2026-{tag[:4]}"
+    )
+    InvoiceLineFactory(invoice=invoice, description=f"Factuurregel {tag}")
+    consent_decide(
+        client=client,
+        purpose=CONTACT_AFTER,
+        decision=ConsentRecord.Decision.GIVEN,
+        method=ConsentRecord.Method.COACH,
+        evidence_note=f"Bewijs {tag}",
+        actor=coach,
+    )
+    occasion = occasion_create(
+        actor=coach,
+        client=client,
+        what="testimonial",
+        medium=f"Nieuwsbrief {tag}",
+        material=f"Citaat {tag}",
+    )
+    disclosure_record(
+        actor=coach,
+        client=client,
+        kind="invoice",
+        recipient=f"Ontvanger {tag}",
+        basis="agreement",
+        categories=["financial"],
+        note=f"Toelichting {tag}",
+    )
+    from portal import services
+
+    request_row = services.request_submit(
+        account=account, kind="question", text=f"Verzoek {tag}"
+    )
+    services.email_change_request(account=account, new_email=f"nieuw.{tag}@example.nl")
+    return {
+        "trajectory": trajectory,
+        "entry": shared,
+        "appointment": appointment,
+        "evaluation": evaluation,
+        "answered": answered,
+        "quote": quote,
+        "occasion": occasion,
+        "request": request_row,
+    }
+
+
+@pytest.fixture
+def full_a(client_a, coach, account_a):
+    return fill(client_a, coach, account_a, tag="aaaa")
+
+
+@pytest.fixture
+def full_b(client_b, coach, account_b):
+    return fill(client_b, coach, account_b, tag="bbbb")

@@ -20,7 +20,7 @@ from refleact.accounts import demo as accounts_demo
 
 # Each module has `build(*, stdout)`, idempotent; later builders may use the
 # data of earlier ones (dossiers belong to clients, clients to coaches).
-DEMO_MODULES = ("clients.demo", "dossiers.demo", "consent.demo")
+DEMO_MODULES = ("clients.demo", "dossiers.demo", "consent.demo", "portal.demo")
 # What each database holds, said above its list of migrations.
 DATABASES = {
     "default": gettext_lazy("the data"),
@@ -69,14 +69,30 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         new_logins = accounts_demo.build(stdout=self.stdout)
+        client_logins = []
         for name in DEMO_MODULES:
             if _module_exists(name):
-                importlib.import_module(name).build(stdout=self.stdout)
+                # A builder may return client logins it made: (e-mail, password).
+                made = importlib.import_module(name).build(stdout=self.stdout)
+                client_logins.extend(made or [])
         self._print_logins(new_logins, serving=not no_serve)
+        self._print_client_logins(client_logins)
         if not no_serve:
             # No auto-reloader: it would run this whole command again in a child
             # process. `manage.py runserver` reloads for development work.
             call_command("runserver", ADDRESS, use_reloader=False)
+
+    def _print_client_logins(self, logins: list[tuple[str, str]]) -> None:
+        if not logins:
+            return
+        url = f"http://{ADDRESS}/portal/"
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Log into the client portal at %(url)s with:") % {"url": url}
+            )
+        )
+        for email, password in logins:
+            self.stdout.write(f"  client  {email}  {password}")
 
     def _print_logins(
         self, new_logins: list[accounts_demo.NewLogin], *, serving: bool
