@@ -41,9 +41,14 @@ app.conf.update(
             "task": "consent.policy_change_notify",
             "schedule": crontab(minute=7, hour="*"),
         },
-        "retention-sweep": {
-            "task": "dossiers.retention_sweep",
-            "schedule": crontab(minute=37, hour=2),
+        # Breach notices, retried with backoff (breaches/sending.py).
+        "breach-notices-send": {
+            "task": "breaches.notices_send",
+            "schedule": crontab(minute="*/5"),
+        },
+        "breaches-escalate": {
+            "task": "breaches.escalate",
+            "schedule": crontab(minute="*/15"),
         },
         "orphan-keys-sweep": {
             "task": "keystore.orphan_keys_sweep",
