@@ -41,6 +41,10 @@ app.conf.update(
             "task": "consent.policy_change_notify",
             "schedule": crontab(minute=7, hour="*"),
         },
+        "retention-sweep": {
+            "task": "dossiers.retention_sweep",
+            "schedule": crontab(minute=37, hour=2),
+        },
         # Breach notices, retried with backoff (breaches/sending.py).
         "breach-notices-send": {
             "task": "breaches.notices_send",
