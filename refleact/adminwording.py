@@ -104,7 +104,8 @@ def _with_article(message: str, name: str) -> str:
     # "U kunt deze hieronder ..." refers back to the object: "dit" for a het-word.
     worded = worded.replace(" U kunt deze hieronder", " U kunt dit hieronder")
     # Django's messages link the object (format_html): only words changed here.
-    return mark_safe(worded) if isinstance(message, SafeData) else worded  # noqa: S308
+    # Safe again: only Django's own words change here; the escaped link stays.
+    return mark_safe(worded) if isinstance(message, SafeData) else worded  # noqa: S308  # nosec B308 B703
 
 
 class WordingMixin:

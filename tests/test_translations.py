@@ -54,7 +54,7 @@ from refleact.testing.factories import (
     TrajectoryFactory,
 )
 from refleact.testing.personas import make_user
-from tests.test_admin_walk import admin_patterns
+from tests.security.urlwalk import admin_patterns
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PO_FILE = BASE_DIR / "locale" / "nl" / "LC_MESSAGES" / "django.po"

@@ -54,13 +54,13 @@ def text_to_binary(app_label: str) -> migrations.RunPython:
                 # SQLite stores whatever a row holds: convert the rows still text.
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} "  # noqa: S608
+                        f"SELECT {quote(pk)}, {quote(column)} FROM {quote(table)} "  # noqa: S608  # nosec B608
                         f"WHERE typeof({quote(column)}) = 'text'"
                     )
                     rows = cursor.fetchall()
                     for key, text in rows:
                         cursor.execute(
-                            f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608
+                            f"UPDATE {quote(table)} SET {quote(column)} = %s "  # noqa: S608  # nosec B608
                             f"WHERE {quote(pk)} = %s",
                             [cipher.text_to_binary(text), key],
                         )

@@ -3,7 +3,7 @@
 Malformed ids in the path, lookups the page does not offer in the query string,
 and broken action payloads must each be a clear 4xx, a redirect or the page with
 a message, never a 500 (and never a traceback). The URL list comes from the
-resolver, so a page added later is walked without listing it here.
+resolver (tests/security/urlwalk.py), so a page added later is walked without listing it here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from django.contrib import admin
 from django.test import Client as HttpClient
 from django.urls import (
     NoReverseMatch,
-    URLPattern,
-    URLResolver,
-    get_resolver,
     reverse,
 )
 
@@ -32,6 +29,7 @@ from refleact.testing.factories import (
     TrajectoryFactory,
 )
 from refleact.testing.personas import make_user
+from tests.security.urlwalk import admin_patterns
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -46,33 +44,6 @@ MALFORMED_IDS = [
     str(uuid.uuid4()),  # well-formed, but no such row
     "..%2F..%2Fetc",
 ]
-
-
-def admin_patterns():
-    """Yield (name, converters) for every named URL under the admin."""
-
-    def walk(patterns, namespace, converters):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                inner = (
-                    f"{namespace}:{entry.namespace}"
-                    if namespace and entry.namespace
-                    else entry.namespace or namespace
-                )
-                yield from walk(
-                    entry.url_patterns,
-                    inner,
-                    {**converters, **entry.pattern.converters},
-                )
-            elif isinstance(entry, URLPattern) and entry.name:
-                yield (
-                    f"{namespace}:{entry.name}" if namespace else entry.name,
-                    {**converters, **entry.pattern.converters},
-                )
-
-    for name, converters in walk(get_resolver().url_patterns, "", {}):
-        if name.startswith("admin:"):
-            yield name, converters
 
 
 def urls_with_malformed_ids():
