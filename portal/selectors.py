@@ -7,7 +7,7 @@ client's row is a 404, so existence is not revealed.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -167,3 +167,14 @@ def breach_notices_for_client(*, client: Client) -> list:
     """
     finder = getattr(breach_selectors, "notices_for_client", None)
     return list(finder(client=client)) if finder else []
+
+
+def breach_notice_get_for_client(*, client: Client, pk):
+    """Return one released breach notice of this client, or raise Http404."""
+    finder = getattr(breach_selectors, "notices_for_client", None)
+    if finder is None:
+        raise Http404
+    try:
+        return finder(client=client).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -119,6 +119,8 @@ class Section:
 def _display(obj: Model, field) -> Any:
     if getattr(field, "choices", None):
         raw = getattr(obj, field.attname)
+        if raw in (None, ""):
+            return None  # no choice made yet: shown as a dash
         return {"value": raw, "label": str(dict(field.flatchoices).get(raw, raw))}
     if field.is_relation:
         return str(getattr(obj, field.attname)) if getattr(obj, field.attname) else None

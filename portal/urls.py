@@ -40,6 +40,11 @@ urlpatterns = [
         name="receipt",
     ),
     path("meldingen/", pages.notices_view, name="notices"),
+    path(
+        "meldingen/datalek/<str:pk>.pdf",
+        downloads.breach_notice_view,
+        name="breach_notice_pdf",
+    ),
     path("verzoeken/", pages.requests_view, name="requests"),
     path("verzoeken/<uuid:pk>/", pages.request_view, name="request"),
     path("account/", pages.account_view, name="account"),

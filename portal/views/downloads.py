@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from breaches.pdf import notice_pdf
 from consent.receipts import receipt_json, receipt_pdf
 from portal import export, selectors
 from portal.access import client_required
@@ -75,6 +76,17 @@ def receipt_view(request, receipt_id, fmt: str):
             receipt_json(record=record), content_type="application/json"
         )
     name = f"receipt-{record.receipt_id}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _private(response)
+
+
+@require_safe
+@client_required
+def breach_notice_view(request, pk: str):
+    notice = selectors.breach_notice_get_for_client(client=request.client, pk=pk)
+    audit_record(request=request, action=AuditEvent.Action.DOWNLOAD, obj=notice)
+    response = HttpResponse(notice_pdf(notice=notice), content_type="application/pdf")
+    name = f"{notice.breach.reference}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)
 
