@@ -49,3 +49,42 @@ declare(
     retention=_("Until the client's data is erased after the last trajectory."),
     end=End.DELETE,
 )
+declare(
+    "consent.ContactRecord",
+    "values",
+    purpose=_(
+        "Stay in touch with a former client who consented to it: the name and "
+        "e-mail address kept after the last trajectory."
+    ),
+    basis=Basis.CONSENT,
+    category=Category.CONTACT,
+    retention=_(
+        "Until the client withdraws the consent, or the owner removes the record."
+    ),
+    end=End.DELETE,
+)
+declare(
+    "consent.KeptOccasion",
+    ["medium", "material"],
+    purpose=_(
+        "Prove the consent for PR material of a former client that is still "
+        "published: where, and the exact material."
+    ),
+    basis=Basis.CONSENT,
+    category=Category.CONTENT,
+    retention=_("While the material is published; removed when it is withdrawn."),
+    end=End.DELETE,
+)
+declare(
+    "consent.KeptConsentRecord",
+    "evidence_note",
+    # GDPR art. 7(1): the controller must be able to demonstrate consent.
+    purpose=_(
+        "Prove the consent that keeps a former client's contact record or PR "
+        "material: how the client gave it."
+    ),
+    basis=Basis.LEGAL_OBLIGATION,
+    category=Category.CONTENT,
+    retention=_("As long as the contact record or the PR material it proves."),
+    end=End.DELETE,
+)

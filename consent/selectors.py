@@ -21,7 +21,9 @@ from clients.models import Client
 from clients.selectors import clients_for_user
 from consent.models import (
     ConsentRecord,
+    ContactRecord,
     Disclosure,
+    KeptOccasion,
     Occasion,
     PolicyVersion,
     Purpose,
@@ -185,6 +187,40 @@ def disclosures_for_client(*, client: Client) -> QuerySet[Disclosure]:
     Caller must have checked that the viewer is the client or may see them.
     """
     return Disclosure.objects.filter(client=client).order_by("-disclosed_at")
+
+
+def contact_records_for_user(*, user) -> QuerySet[ContactRecord]:
+    """Return the contact records kept after erasure: the owner's only."""
+    if not getattr(user, "is_owner", False):
+        return ContactRecord.objects.none()
+    return ContactRecord.objects.select_related("purpose")
+
+
+def kept_occasions_for_user(*, user) -> QuerySet[KeptOccasion]:
+    """Return the PR material kept after erasure: the owner's only."""
+    if not getattr(user, "is_owner", False):
+        return KeptOccasion.objects.none()
+    return KeptOccasion.objects.select_related("purpose")
+
+
+def contact_record_lines(*, contact: ContactRecord) -> list[tuple[str, str]]:
+    """Return (field label, value) for each kept value, in the active language.
+
+    A damaged record (values that cannot be opened) yields its marker as one line.
+    """
+    values = contact.values
+    if not isinstance(values, dict):
+        return [("-", str(values))]
+    lines = []
+    for name, value in values.items():
+        try:
+            label, model_name, field = name.split(".")
+            model = apps.get_model(label, model_name)
+            verbose = str(capfirst(model._meta.get_field(field).verbose_name))
+        except (ValueError, LookupError, FieldDoesNotExist):
+            verbose = name
+        lines.append((verbose, str(value)))
+    return lines
 
 
 # The first version: the policy as published on 20 August 2018, a cleaned copy in

@@ -1,1 +1,1 @@
-from consent.admin import ledger, policy  # noqa: F401  (registers)
+from consent.admin import kept, ledger, policy  # noqa: F401  (registers)
