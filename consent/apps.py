@@ -11,12 +11,15 @@ class ConsentConfig(AppConfig):
         # What consent adds to the apps below it and to the dashboard: they
         # import nothing from here (dependencies run one way).
         from clients import extensions as client_extensions
-        from consent import client_page, dashboard, services
+        from consent import client_page, dashboard, intervision, services
         from dossiers import extensions as dossier_extensions
         from refleact import dashboard as practice_dashboard
 
         dossier_extensions.register_status_change_hook(
             services.contact_question_on_status_change
+        )
+        dossier_extensions.register_intervision_export_hook(
+            intervision.disclosure_on_intervision
         )
         client_extensions.register_client_section(
             client_extensions.ClientSection(

@@ -27,3 +27,21 @@ def status_changed(*, trajectory, status: str, actor, now) -> None:
     """Call every registered hook. Caller is inside the status change's transaction."""
     for hook in _status_change_hooks:
         hook(trajectory=trajectory, status=status, actor=actor, now=now)
+
+
+# Each hook takes (*, trajectory, actor, request) and records what it needs; the
+# consent app records the intervision case as an anonymous disclosure.
+IntervisionExportHook = Callable[..., None]
+
+_intervision_export_hooks: list[IntervisionExportHook] = []
+
+
+def register_intervision_export_hook(hook: IntervisionExportHook) -> None:
+    if hook not in _intervision_export_hooks:
+        _intervision_export_hooks.append(hook)
+
+
+def intervision_exported(*, trajectory, actor, request=None) -> None:
+    """Call every registered hook. Caller is inside the export's transaction."""
+    for hook in _intervision_export_hooks:
+        hook(trajectory=trajectory, actor=actor, request=request)

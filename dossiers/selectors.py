@@ -7,10 +7,11 @@ evaluations and invoices follow their trajectory.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from clients.models import Client
+from clients.models import Client, Organisation
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -37,7 +38,7 @@ def trajectory_get_for_user(*, user, pk) -> Trajectory:
     """Return one trajectory the user may see, or raise Http404."""
     try:
         return trajectories_for_user(user=user).get(pk=pk)
-    except (Trajectory.DoesNotExist, ValueError, TypeError) as exc:
+    except (Trajectory.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -57,7 +58,7 @@ def entry_get_for_user(*, user, pk) -> DossierEntry:
     """Return one dossier entry the user may see, or raise Http404."""
     try:
         return entries_for_user(user=user).get(pk=pk)
-    except (DossierEntry.DoesNotExist, ValueError, TypeError) as exc:
+    except (DossierEntry.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
@@ -101,3 +102,34 @@ def quote_get_for_user(*, user, pk) -> Quote:
         return quotes_for_user(user=user).get(pk=pk)
     except (Quote.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def case_known_for(*, trajectory) -> tuple[list[Client], list]:
+    """Return the other clients and the organisations known around this trajectory.
+
+    For scrubbing an intervision case only (dossiers/intervision.py): the clients
+    of the trajectory's coach other than its own client, and the organisations of
+    the coach's trajectories. Never shown, so not audit-logged as seen. Caller
+    must have checked access to the trajectory.
+    """
+    coach_clients = Client.coaches.through.objects.filter(
+        user_id=trajectory.coach_id
+    ).values("client_id")
+    coach_trajectories = Trajectory.objects.filter(coach_id=trajectory.coach_id)
+    clients = (
+        Client.objects.filter(
+            Q(pk__in=coach_clients)
+            | Q(pk__in=coach_trajectories.exclude(client=None).values("client_id"))
+        )
+        .exclude(pk=trajectory.client_id)
+        .select_related("organisation")
+    )
+    organisations = Organisation.objects.filter(
+        Q(
+            pk__in=coach_trajectories.exclude(organisation=None).values(
+                "organisation_id"
+            )
+        )
+        | Q(pk=trajectory.organisation_id)
+    )
+    return list(clients), list(organisations)

@@ -25,6 +25,7 @@ from dossiers.admin.common import (
     attachment_link,
     errors_to_messages,
 )
+from dossiers.admin.intervision import IntervisionViewsMixin
 from dossiers.admin.quotes import QuoteInline
 from dossiers.models import (
     Appointment,
@@ -245,7 +246,7 @@ class CloseForm(forms.Form):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(SealedSearchMixin, PracticeModelAdmin):
+class TrajectoryAdmin(IntervisionViewsMixin, SealedSearchMixin, PracticeModelAdmin):
     selector = staticmethod(selectors.trajectories_for_user)
     form = TrajectoryForm
     list_display = (
@@ -458,12 +459,18 @@ class TrajectoryAdmin(SealedSearchMixin, PracticeModelAdmin):
                 self.admin_site.admin_view(self.reopen_view),
                 name="dossiers_trajectory_reopen",
             ),
+            *self.intervision_urls(),
             *super().get_urls(),
         ]
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
     ):
+        if obj is not None and obj.kind == Trajectory.Kind.COACHING and obj.client_id:
+            # An anonymous case for intervision, from the trajectory's entries.
+            context["intervision_url"] = reverse(
+                "admin:dossiers_trajectory_intervision", args=[obj.pk]
+            )
         if obj is not None and not obj.is_closed:
             if self.has_change_permission(request, obj):
                 context["close_url"] = reverse(

@@ -94,6 +94,9 @@ def protected_spans(
     return spans
 
 
+_LOOSE_SUFFIXES = tuple(_LOOSE_HEADS)
+
+
 def _is_head(word: str) -> bool:
     return word.lower().endswith(HEADS)
 
@@ -143,7 +146,13 @@ def _term_words(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
         if not word[:1].isupper() or not following:
             continue
         if word.endswith(("'s", "’s", "s'", "s’")):
-            if any(_is_head(t.text) for t in following):
+            # A loose head only as the whole word: "Dweck's werk", but "Sanne's
+            # huiswerk" is the client's homework, no theory.
+            if any(
+                _is_head(t.text)
+                and (t.lower in THEORY_HEADS or not t.lower.endswith(_LOOSE_SUFFIXES))
+                for t in following
+            ):
                 spans.append((token.start, token.end))  # "Covey's cirkel"
         elif following[0].text in THEORY_HEADS and text[token.end] == " ":
             spans.append((token.start, following[0].end))  # "Kübler-Ross curve"
