@@ -26,6 +26,11 @@ opens the candidates and compares plaintext before a row counts (``search``), an
 uniqueness is checked the same way under a lock (``lock_and_validate_unique``),
 never by a unique constraint on the index.
 
+The digests are not stored in the data database: a ``BlindIndexField`` has no
+column, and its digests are rows of the key store (``blindstore``), deleted with
+the holder's key. A data backup taken before an erasure therefore holds no digest
+that a guess and BLIND_INDEX_KEY could match (refleact/crypto/README.md).
+
 Kinds:
 - ``exact`` (e-mail): one digest of the trimmed, lower-cased value of one field.
 - ``tokens`` (names): the values of the source fields split into words, case-
@@ -41,6 +46,7 @@ import hmac
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import islice
 
 from django.conf import settings
 from django.core import checks
@@ -49,6 +55,7 @@ from django.db import connections, models, router
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext_lazy as _
 
+from refleact.crypto import blindstore
 from refleact.crypto.fields import ERASED, EncryptedFieldMixin, failed_to_open
 from refleact.crypto.unopenable import Unopenable
 from refleact.localenv import decode_key
@@ -96,11 +103,29 @@ def digest(label: str, field: str, normalised: str, bits: int) -> str:
     return hmac.digest(key, normalised.encode(), "sha256").hex()[: bits // 4]
 
 
+class _IndexValue:
+    """The attribute: the digests of the instance's current plaintext, as text."""
+
+    def __init__(self, field: BlindIndexField) -> None:
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return self.field.compute(instance)
+
+    def __set__(self, instance, value) -> None:
+        # Always computed: full_clean assigns the cleaned value back; ignore it.
+        pass
+
+
 class BlindIndexField(models.CharField):
     """A blind index over one or more encrypted fields of the same model.
 
-    Computed in ``pre_save`` from the plaintext of its source fields, so it can
-    never drift from the row it indexes.
+    It has no column: its digests are written to the key store on every save
+    (``index_rows``), computed from the plaintext of its source fields, so they
+    never drift from the row they index. The attribute gives the digests of the
+    instance's current values.
     """
 
     EXACT = "exact"
@@ -122,7 +147,8 @@ class BlindIndexField(models.CharField):
         self.bits = bits
         self.unique_plaintext = unique_plaintext
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
+        kwargs["serialize"] = False
+        kwargs.setdefault("db_index", False)
         kwargs.setdefault("default", "")
         kwargs.setdefault("blank", True)
         kwargs["max_length"] = bits // 4 if kind == self.EXACT else 1000
@@ -136,9 +162,27 @@ class BlindIndexField(models.CharField):
             bits=self.bits,
             unique_plaintext=self.unique_plaintext,
         )
-        for key in ("editable", "db_index", "default", "blank", "max_length"):
+        for key in (
+            "editable",
+            "db_index",
+            "default",
+            "blank",
+            "max_length",
+            "serialize",
+        ):
             kwargs.pop(key, None)
         return name, path, args, kwargs
+
+    # -- no column ---------------------------------------------------------
+    def get_attname_column(self):
+        return self.get_attname(), None
+
+    def db_type(self, connection):
+        return None
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _IndexValue(self))
 
     def check(self, **kwargs):
         return [*super().check(**kwargs), *self._check_sources()]
@@ -197,29 +241,35 @@ class BlindIndexField(models.CharField):
             return next(iter(digests), "")
         return f" {' '.join(sorted(digests))} " if digests else ""
 
-    def pre_save(self, model_instance, add):
+    def index_name(self) -> str:
+        """Name the index in the key store: '<model label_lower>.<field name>'."""
+        return f"{self._label()}.{self.name}"
+
+    def current_digests(self, instance) -> set[str] | None:
+        """Return the digests to store for the row, or None to keep the stored ones.
+
+        Erased rows are read-only, and a value that failed to open is written
+        back as it was: so is its index.
+        """
         if any(
-            failed_to_open(model_instance, name)
-            or getattr(model_instance, name) is ERASED
+            failed_to_open(instance, name) or getattr(instance, name) is ERASED
             for name in self.source
         ):
-            # Erased rows are read-only; a value that failed to open is written
-            # back as it was, and so is its index.
-            return getattr(model_instance, self.attname)
-        value = self.compute(model_instance)
-        setattr(model_instance, self.attname, value)
-        return value
+            return None
+        digests = set()
+        for name in self.source:
+            text = getattr(instance, name)
+            if _readable(text):
+                digests.update(self.digests_for(str(text)))
+        return digests
 
     # -- matching -----------------------------------------------------------
     def candidates(self, queryset, term: str):
-        digests = self.digests_for(term)
-        if not digests:
+        """Return the rows of queryset the key store names for term's digests."""
+        ids = blindstore.candidate_ids(self.index_name(), self.digests_for(term))
+        if not ids:
             return queryset.none()
-        if self.kind == self.EXACT:
-            return queryset.filter(**{self.attname: digests[0]})
-        for d in digests:
-            queryset = queryset.filter(**{f"{self.attname}__contains": f" {d} "})
-        return queryset
+        return queryset.filter(pk__in=ids)
 
     def matches(self, instance, term: str) -> bool:
         """Compare plaintext: a candidate counts only if this is true."""
@@ -236,6 +286,57 @@ class BlindIndexField(models.CharField):
         if self.kind == self.EXACT:
             return wanted[0] in have
         return set(wanted) <= have
+
+
+def index_fields(model) -> tuple[BlindIndexField, ...]:
+    """Return the model's blind indexes (cached per model)."""
+    found = model._meta.__dict__.get("_blind_index_fields")
+    if found is None:
+        found = tuple(f for f in model._meta.fields if isinstance(f, BlindIndexField))
+        model._meta.__dict__["_blind_index_fields"] = found
+    return found
+
+
+def index_rows(objs) -> list[tuple[str, object, set[str]]]:
+    """Commit the rows' digests in the key store, before their data is saved.
+
+    Called by ``EncryptedModel.save`` and ``EncryptedQuerySet.bulk_create``.
+    Return what rows already saved keep, for ``index_rows_settle`` to call once
+    the row is saved.
+    """
+    if not objs:
+        return []
+    fields = index_fields(type(objs[0]))
+    if not fields:
+        return []
+    writes = []
+    kept = []
+    for obj in objs:
+        for field in fields:
+            digests = field.current_digests(obj)
+            if digests is None:
+                continue
+            writes.append((field.index_name(), obj.pk, obj.holder_id, digests))
+            if not obj._state.adding:
+                kept.append((field.index_name(), obj.pk, digests))
+    blindstore.entries_write(writes)
+    return kept
+
+
+def index_rows_settle(kept, *, using: str) -> None:
+    """Delete the digests saved rows no longer have, once ``using`` has committed.
+
+    Until then, and if that never happens, they only make the row a candidate
+    that opening rejects.
+    """
+    for index, pk, digests in kept:
+        blindstore.stale_delete_on_commit(index, pk, digests, using=using)
+
+
+def stored(instance, index: str) -> set[str]:
+    """Return the digests the key store holds for this row's index."""
+    field = index_field(type(instance), index)
+    return blindstore.stored(field.index_name(), instance.pk)
 
 
 def index_field(model, name: str) -> BlindIndexField:
@@ -285,8 +386,8 @@ def duplicates(instance, index: str):
 def validate_unique(instance, exclude=None) -> None:
     """Raise ValidationError for each unique_plaintext index whose value is taken."""
     errors = {}
-    for field in type(instance)._meta.concrete_fields:
-        if not isinstance(field, BlindIndexField) or not field.unique_plaintext:
+    for field in index_fields(type(instance)):
+        if not field.unique_plaintext:
             continue
         source = field.source[0]
         if exclude and source in exclude:
@@ -320,8 +421,8 @@ def lock_and_validate_unique(instance) -> None:
             "lock lasts until the transaction ends"
         )
     if connection.vendor == "postgresql":
-        for field in model._meta.concrete_fields:
-            if isinstance(field, BlindIndexField) and field.unique_plaintext:
+        for field in index_fields(model):
+            if field.unique_plaintext:
                 lock_name = f"{field._label()}.{field.name}:{field.compute(instance)}"
                 with connection.cursor() as cursor:
                     # Two-key form: its own key space, apart from bigint locks.
@@ -331,3 +432,26 @@ def lock_and_validate_unique(instance) -> None:
                         [lock_name],
                     )
     validate_unique(instance)
+
+
+def indexes_rebuild(model, *, batch: int = 500) -> tuple[int, int]:
+    """Write every row's digests to the key store; drop entries of rows gone.
+
+    For rows saved before the indexes moved to the key store, and to clear the
+    extras a crash can leave (``index_rows``). Reads ``batch`` rows at a time;
+    a row whose value cannot be opened keeps what is stored. Return (rows
+    indexed, entries removed).
+    """
+    fields = index_fields(model)
+    if not fields:
+        return 0, 0
+    seen: set = set()
+    rows = model._base_manager.order_by("pk").iterator(chunk_size=batch)
+    while chunk := list(islice(rows, batch)):
+        for obj in chunk:
+            obj._state.adding = False
+        seen.update(obj.pk for obj in chunk)
+        for index, pk, digests in index_rows(chunk):
+            blindstore.stale_delete(index, pk, digests)
+    removed = sum(blindstore.rows_other_than(f.index_name(), seen) for f in fields)
+    return len(seen), removed

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from refleact.crypto import masterkeys
+from refleact.crypto import blindstore, masterkeys
 from refleact.crypto.errors import CryptoError, KeyErased, KeyMissing
 
 KEYSTORE = "keystore"
@@ -355,6 +355,9 @@ def destroy(holder_id, *, reason: str) -> bool:
             .filter(holder_id=holder_id)
             .first()
         )
+        # Its blind-index digests go with the key, also when the key is already
+        # gone (a key store restored from before a rerun still holds them).
+        blindstore.holder_entries_delete(holder_id)
         if row is None:
             return False
         Tombstone.objects.using(KEYSTORE).create(

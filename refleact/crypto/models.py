@@ -225,6 +225,8 @@ class EncryptedQuerySet(models.QuerySet):
             for o in objs
         }
         keyring.preload(holders, create=True)
+        # New rows: their digests, committed in the key store before the rows.
+        blind.index_rows(objs)
         return super().bulk_create(objs, *args, update_fields=update_fields, **kwargs)
 
     def update(self, **kwargs):
@@ -298,8 +300,12 @@ class EncryptedModel(models.Model):
                 f"{self._meta.label} (pk={self.pk}) belongs to an erased holder and is "
                 "read-only"
             )
+        # The digests are committed in the key store before the row (blindstore).
+        kept = blind.index_rows([self])
         super().save(*args, **kwargs)
         self._state.db_pk = self.pk
+        if kept:
+            blind.index_rows_settle(kept, using=self._state.db)
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         """Reload from the database; encrypted values from their stored bytes.

@@ -55,3 +55,38 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"tombstone {self.key_id}"
+
+
+class BlindIndexEntry(models.Model):
+    """One blind-index digest of one row of the data database.
+
+    The digests live here, beside the keys, not in the data database: a data
+    backup taken before an erasure then holds nothing that a guess plus
+    BLIND_INDEX_KEY could match, and ``keyring.destroy`` deletes a holder's
+    entries in the transaction that destroys its key (refleact/crypto/README.md,
+    "Blind indexes").
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # "<model label_lower>.<index field name>": the same key derivation's names.
+    index = models.CharField(max_length=120)
+    digest = models.CharField(max_length=16)
+    row_id = models.UUIDField()
+    holder_id = models.UUIDField(db_index=True)
+
+    class Meta:
+        verbose_name = _("blind index entry")
+        verbose_name_plural = _("blind index entries")
+        constraints = [
+            # One digest once per row; also serves "the entries of this row".
+            models.UniqueConstraint(
+                fields=["index", "row_id", "digest"], name="keystore_blind_row_digest"
+            )
+        ]
+        indexes = [
+            # blind.BlindIndexField.candidates: the rows of one index with a digest.
+            models.Index(fields=["index", "digest"], name="keystore_blind_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"blind index entry {self.id}"

@@ -108,7 +108,9 @@ def test_bulk_create_makes_all_new_keys_in_one_key_store_transaction():
         Person.objects.bulk_create(people)
 
     assert DataKey.objects.using("keystore").count() == 30
-    inserts = [q for q in queries if q["sql"].upper().startswith("INSERT")]
+    inserts = [
+        q for q in queries if q["sql"].startswith('INSERT INTO "keystore_datakey"')
+    ]
     assert len(inserts) == 1
 
 

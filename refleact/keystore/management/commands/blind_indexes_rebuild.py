@@ -1,0 +1,26 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from refleact.crypto import blind
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the blind-index digests of every row into the key store and remove "
+        "those of rows that are gone. Run once after migrating both databases to "
+        "the release that moved the indexes out of the data database; safe to run "
+        "again at any time."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size, **options):
+        for model in apps.get_models():
+            if not blind.index_fields(model):
+                continue
+            rows, removed = blind.indexes_rebuild(model, batch=batch_size)
+            self.stdout.write(
+                f"{model._meta.label}: {rows} rows indexed, {removed} stale entries "
+                "removed"
+            )
