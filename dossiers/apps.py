@@ -11,7 +11,7 @@ class DossiersConfig(AppConfig):
         # What the dossiers app adds to clients and to the dashboard: clients and
         # the admin site import nothing from here (dependencies run one way).
         from clients import extensions
-        from dossiers import client_page, dashboard, services
+        from dossiers import client_page, dashboard, retention_page, services
         from dossiers.models import Trajectory
         from refleact import dashboard as practice_dashboard
 
@@ -34,5 +34,15 @@ class DossiersConfig(AppConfig):
                 render=client_page.timeline_section,
             )
         )
+        extensions.register_client_section(
+            extensions.ClientSection(
+                key="retention",
+                title=_("retention"),
+                render=retention_page.retention_section,
+            )
+        )
         for section in dashboard.SECTIONS:
             practice_dashboard.register_section(section)
+        # The retention sweep's coming actions and its last run (issue 12).
+        practice_dashboard.register_deadlines(retention_page.retention_deadlines)
+        practice_dashboard.register_section(retention_page.SECTION)

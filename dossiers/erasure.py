@@ -108,6 +108,7 @@ def _pseudonymise(trajectory: Trajectory, erasure: Erasure) -> set[str]:
                 pseudonym=erasure.pseudonym,
                 kind=trajectory.kind,
                 closed_in=closed.replace(day=1),
+                coach_id=trajectory.coach_id,
             )
             case.full_clean()
             case.save()

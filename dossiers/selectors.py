@@ -17,6 +17,7 @@ from dossiers.models import (
     DossierEntry,
     Evaluation,
     Invoice,
+    KnowledgeCase,
     Quote,
     Trajectory,
 )
@@ -40,6 +41,32 @@ def trajectory_get_for_user(*, user, pk) -> Trajectory:
         return trajectories_for_user(user=user).get(pk=pk)
     except (Trajectory.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def retention_coming(*, user) -> QuerySet[Trajectory]:
+    """Return the closed trajectories this user may see whose retention is to come.
+
+    Soonest first: what the sweep will do (``retention``) and from when
+    (``retention_due_on``).
+    """
+    return (
+        trajectories_for_user(user=user)
+        .filter(
+            status=Trajectory.Status.CLOSED,
+            retention_done_at__isnull=True,
+            retention_due_on__isnull=False,
+        )
+        .order_by("retention_due_on", "pk")
+    )
+
+
+def knowledge_cases_for_user(*, user) -> QuerySet[KnowledgeCase]:
+    """Return the knowledge cases this user may read: the owner all, a coach theirs."""
+    if getattr(user, "is_owner", False):
+        return KnowledgeCase.objects.all()
+    if getattr(user, "is_coach", False):
+        return KnowledgeCase.objects.filter(coach=user)
+    return KnowledgeCase.objects.none()
 
 
 def _within_trajectories(model, *, user):

@@ -1,3 +1,9 @@
 """The coach's cockpit for trajectories, dossiers, appointments, evaluations and invoices."""
 
-from dossiers.admin import children, invoices, quotes, trajectories  # noqa: F401  (registers)
+from dossiers.admin import (  # noqa: F401  (registers)
+    children,
+    invoices,
+    knowledge,
+    quotes,
+    trajectories,
+)

@@ -2,12 +2,15 @@
 
 Policy: "gepseudonimiseerd wanneer de inhoud ten dienste van kennisopbouw/
 professionalisering van de coach wordt gesteld". New rows under the practice
-key, written by the retention sweep: no link to the client, the coach or the
-trajectory, and the month of closing instead of its date.
+key, written by the retention sweep: no link to the client or the trajectory,
+and the month of closing instead of its date. The coach who wrote the content is
+kept: the knowledge is theirs to build on ("professionalisering van de coach"),
+and the access rule (the coach and the owner) needs it.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,14 @@ class KnowledgeCase(EncryptedModel):
     pseudonym = models.CharField(_("pseudonym"), max_length=32)
     kind = models.CharField(_("kind"), max_length=16)
     closed_in = models.DateField(_("closed in (month)"))
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coach"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
