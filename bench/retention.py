@@ -1,0 +1,157 @@
+"""Benchmark: the retention sweep at 1,000 and 10,000 closed trajectories.
+
+    python bench/retention.py [--sizes 1000,10000] [--entries 20]
+
+For each size, a fresh pair of temporary SQLite files (the project's settings, so
+the options production gives SQLite), migrated, then seeded with bulk inserts
+through the project's models (clients with their keys and blind indexes,
+trajectories closed for deletion and due, 20 dossier entries each). Then one
+``retention_sweep`` under ``tracemalloc``: throughput is trajectories per second,
+peak the largest traced Python heap during the sweep, above what seeding left.
+The last lines are ``name: value`` for scripts; the goal is ``memory_ratio``
+(10k / 1k) at most 1.2: the sweep's memory does not grow with the backlog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH = 500
+
+
+def _seed(trajectories: int, entries: int) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from clients.models import Client
+    from dossiers.models import DossierEntry, Trajectory
+    from refleact.testing.personas import make_user
+
+    coach = make_user("coach.bench", role="coach")
+    now = timezone.now()
+    closed = now - dt.timedelta(days=60)
+    for start in range(0, trajectories, BATCH):
+        size = min(BATCH, trajectories - start)
+        with transaction.atomic():
+            clients = Client.objects.bulk_create(
+                Client(
+                    holder_id=uuid.uuid4(),
+                    first_name=f"Voornaam{start + n}",
+                    last_name="Achternaam",
+                    email=f"client{start + n}@voorbeeld.example",
+                    phone="+31612345678",
+                )
+                for n in range(size)
+            )
+            rows = Trajectory.objects.bulk_create(
+                Trajectory(
+                    client=c,
+                    coach=coach,
+                    holder_id=c.holder_id,
+                    kind=Trajectory.Kind.COACHING,
+                    learning_question="Hoe houd ik overzicht in drukke weken?",
+                    status=Trajectory.Status.CLOSED,
+                    status_changed_at=closed,
+                    closed_at=closed,
+                    retention=Trajectory.Retention.DELETE,
+                    retention_due_on=(closed + dt.timedelta(days=30)).date(),
+                    start_date=(closed - dt.timedelta(days=90)).date(),
+                    end_date=closed.date(),
+                )
+                for c in clients
+            )
+            DossierEntry.objects.bulk_create(
+                DossierEntry(
+                    trajectory=t,
+                    holder_id=t.holder_id,
+                    kind=DossierEntry.Kind.PROGRESS,
+                    title=f"Sessie {i}",
+                    body="We bespraken het Johari-venster en de volgende stap.",
+                )
+                for t in rows
+                for i in range(entries)
+            )
+
+
+def _child(trajectories: int, entries: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from dossiers.retention import retention_sweep
+
+    for alias in ("default", "keystore"):
+        call_command("migrate", database=alias, verbosity=0)
+    _seed(trajectories, entries)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    started = time.perf_counter()
+    summary = retention_sweep()
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert len(summary.processed) == trajectories, len(summary.processed)
+    print(f"{trajectories / elapsed:.1f} {peak / 1e6:.2f}")
+
+
+def _run(trajectories: int, entries: int) -> tuple[float, float]:
+    workdir = Path(tempfile.mkdtemp(prefix="refleact-bench-retention-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "refleact.settings_test",
+        "DATABASE_URL": f"sqlite:///{workdir / 'data.sqlite3'}",
+        "KEYSTORE_DATABASE_URL": f"sqlite:///{workdir / 'keystore.sqlite3'}",
+        "ERASURE_JOURNAL_PATH": str(workdir / "erasures.jsonl"),
+        "SEALED_FILES_DIR": str(workdir / "sealed"),
+    }
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(trajectories), str(entries)],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    throughput, peak = out.split()[-2:]
+    return float(throughput), float(peak)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--entries", type=int, default=20)
+    parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        _child(*args.child)
+        return
+    small, large = (int(s) for s in args.sizes.split(","))
+    t_small, m_small = _run(small, args.entries)
+    t_large, m_large = _run(large, args.entries)
+    print(f"throughput_1k: {t_small:.1f}")
+    print(f"throughput_10k: {t_large:.1f}")
+    print(f"peak_mb_1k: {m_small:.2f}")
+    print(f"peak_mb_10k: {m_large:.2f}")
+    print(f"memory_ratio: {m_large / m_small:.2f}")
+
+
+if __name__ == "__main__":
+    main()
