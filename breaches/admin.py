@@ -343,6 +343,7 @@ class BreachAdmin(PracticeModelAdmin):
                     actor=request.user,
                     kinds=form.cleaned_data["kinds"],
                     coach_ids=[c.pk for c in form.cleaned_data["coaches"]],
+                    categories=form.cleaned_data["categories"],
                     request=request,
                 )
                 return HttpResponseRedirect(request.path)

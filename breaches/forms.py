@@ -135,6 +135,16 @@ class ProposeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    categories = forms.MultipleChoiceField(
+        label=_("Only clients with data of these categories"),
+        choices=DataCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Dossier content and evaluations narrow to the clients who have them; "
+            "the other categories every held client may have."
+        ),
+    )
     coaches = forms.ModelMultipleChoiceField(
         label=_("Only trajectories of these coaches"),
         queryset=None,

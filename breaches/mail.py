@@ -29,17 +29,21 @@ def answer_without_addresses(answer: str) -> str:
     return _ADDRESS.sub("[…]", " ".join(answer.split()))[:300]
 
 
+def notice_text_for(*, breach, language: str) -> str:
+    """Return the practice's notice text in the language, Dutch when none is given."""
+    if language == "en" and isinstance(breach.notice_text_en, str):
+        return breach.notice_text_en.strip() or breach.notice_text
+    return breach.notice_text
+
+
 def notice_email(
     *, breach, message_id: str, language: str, to: str, has_login: bool
 ) -> EmailMessage:
     """Return the breach notice for one client, in their language."""
     language = language if language in ("nl", "en") else "nl"
-    text = breach.notice_text
-    if language == "en" and isinstance(breach.notice_text_en, str):
-        text = breach.notice_text_en.strip() or text
     with translation.override(language):
         context = {
-            "text": text,
+            "text": notice_text_for(breach=breach, language=language),
             "practice": PracticeDetails.load(),
             "has_login": has_login,
             "reference": breach.reference,

@@ -17,9 +17,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from breaches.models import Breach, Notice, Selection, SelectionMember
+from breaches.models.register import DataCategory
 from clients.models import Client
 from clients.selectors import clients_for_user
-from dossiers.models import Trajectory
+from dossiers.models import DossierEntry, Evaluation, Trajectory
 from refleact.keystore.models import Tombstone
 
 HELD_STATUSES = (
@@ -113,11 +114,32 @@ def erased_holders(holder_ids: Iterable) -> set:
     return erased
 
 
+# Data categories that only some held clients have data in: a breach of only
+# these narrows the candidates to clients with a trajectory holding such rows.
+# Names and contact details (and invoices, login details) every held client may
+# have, so a category outside this map narrows nothing.
+_CATEGORY_ROWS = {
+    DataCategory.CONTENT: DossierEntry,
+    DataCategory.EVALUATION: Evaluation,
+}
+
+
+def _of_categories(trajectories: QuerySet, categories: list[str]) -> QuerySet:
+    if not categories or any(c not in _CATEGORY_ROWS for c in categories):
+        return trajectories
+    ids = Q()
+    for category in categories:
+        rows = _CATEGORY_ROWS[DataCategory(category)].objects
+        ids |= Q(pk__in=rows.values("trajectory_id"))  # subqueries: no join, no dups
+    return trajectories.filter(ids)
+
+
 def affected_candidates(
     *,
     at: datetime,
     kinds: Iterable[str] = (),
     coach_ids: Iterable = (),
+    categories: Iterable[str] = (),
 ) -> list[Candidate]:
     """Return every client whose data was still held at ``at``, and whether in care.
 
@@ -127,12 +149,17 @@ def affected_candidates(
     GDPR art. 34); a client with no trajectory at all is held too (nothing
     processed them). Never a client made after ``at``, nor one erased since
     (its key is tombstoned: there is nothing left to notify with). ``kinds``
-    and ``coach_ids`` narrow by trajectory kind and coach. No value is opened.
+    and ``coach_ids`` narrow by trajectory kind and coach; ``categories`` by the
+    data affected (only dossier content, only evaluations). No value is opened.
     """
     kinds, coach_ids = list(kinds), list(coach_ids)
+    categories = [c for c in categories if c in DataCategory.values]
     trajectories = Trajectory.objects.filter(created_at__lte=at).filter(
         Q(retention_done_at__isnull=True) | Q(retention_done_at__gt=at)
     )
+    narrowed = _of_categories(trajectories, categories)
+    narrowing = bool(kinds or coach_ids) or narrowed is not trajectories
+    trajectories = narrowed
     if kinds:
         trajectories = trajectories.filter(kind__in=kinds)
     if coach_ids:
@@ -159,7 +186,7 @@ def affected_candidates(
     ).values_list("client_id", flat=True):
         held[client_id] = True
     clients = Client.objects.filter(created_at__lte=at)
-    if not kinds and not coach_ids:
+    if not narrowing:
         without = clients.filter(trajectories=None, trainings=None)
         for client_id in without.values_list("pk", flat=True):
             held.setdefault(client_id, False)

@@ -31,6 +31,7 @@ from breaches.models import (
 )
 from breaches.models.register import Decision
 from clients.models import Client
+from clients.selectors import clients_for_user
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record, audit_record_many
 from refleact.keystore.services import encryption_status
@@ -43,6 +44,20 @@ def _user(actor):
 def _require_owner(actor) -> None:
     if not getattr(actor, "is_owner", False):
         raise PermissionDenied(_("Only the practice owner may do this."))
+
+
+def _require_selector(actor) -> None:
+    """The owner, or a coach for their own clients (issue 13: "the coach narrows")."""
+    if not (getattr(actor, "is_owner", False) or getattr(actor, "is_coach", False)):
+        raise PermissionDenied(_("Only the practice owner or a coach may do this."))
+
+
+def _all_members_seen(selection: Selection, *, actor) -> bool:
+    """True when every member of the selection is a client the actor may see."""
+    if getattr(actor, "is_owner", False):
+        return True
+    seen = selectors.selection_members_for_user(user=actor).filter(selection=selection)
+    return seen.count() == selection.members.count()
 
 
 def encryption_fact() -> str:
@@ -218,19 +233,34 @@ def selection_propose(
     actor,
     kinds: Iterable[str] = (),
     coach_ids: Iterable = (),
+    categories: Iterable[str] = (),
     request=None,
 ) -> Selection:
     """Propose who is affected: every client held at discovery, narrowed by criteria.
 
     Replaces the members of the draft selection, if there is one. Clients in an
-    earlier confirmed selection are left out: a widening adds only new ones.
+    earlier confirmed selection are left out: a widening adds only new ones. A
+    coach proposes among their own clients only, and only while the draft holds
+    none of anyone else's: a coach never drops another coach's clients.
     """
-    _require_owner(actor)
+    _require_selector(actor)
     Breach.objects.select_for_update().filter(pk=breach.pk).exists()
     kinds, coach_ids = [str(k) for k in kinds], [str(c) for c in coach_ids]
+    categories = [str(c) for c in categories]
+    draft = _draft(breach)
+    if draft is not None and not _all_members_seen(draft, actor=actor):
+        raise PermissionDenied(
+            _("The draft holds clients of other coaches; the owner changes it.")
+        )
     candidates = selectors.affected_candidates(
-        at=breach.discovered_at, kinds=kinds, coach_ids=coach_ids
+        at=breach.discovered_at,
+        kinds=kinds,
+        coach_ids=coach_ids,
+        categories=categories,
     )
+    if not getattr(actor, "is_owner", False):
+        own = set(clients_for_user(user=actor).values_list("pk", flat=True))
+        candidates = [c for c in candidates if c.client_id in own]
     confirmed = set(
         SelectionMember.objects.filter(
             selection__breach=breach, selection__confirmed_at__isnull=False
@@ -244,6 +274,7 @@ def selection_propose(
         "held_at": breach.discovered_at.isoformat(),
         "kinds": kinds,
         "coach_ids": coach_ids,
+        "categories": categories,
     }
     selection.proposed_by = _user(actor)
     selection.proposed_at = timezone.now()
@@ -273,12 +304,13 @@ def selection_propose(
 def selection_members_remove(
     *, selection: Selection, actor, member_ids: Iterable, request=None
 ) -> int:
-    """Narrow a draft selection by hand."""
-    _require_owner(actor)
+    """Narrow a draft selection by hand (a coach: among their own clients)."""
+    _require_selector(actor)
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     if selection.is_confirmed:
         raise ValidationError(_("A confirmed selection cannot change."))
-    rows = list(selection.members.filter(pk__in=list(member_ids)))
+    seen = selectors.selection_members_for_user(user=actor)
+    rows = list(seen.filter(selection=selection, pk__in=list(member_ids)))
     audit_record_many(
         request=request, actor=actor, action=AuditEvent.Action.DELETE, objs=rows
     )
@@ -290,11 +322,13 @@ def selection_members_remove(
 def selection_member_add(
     *, selection: Selection, actor, client: Client, request=None
 ) -> SelectionMember:
-    """Widen a draft selection by hand with one client."""
-    _require_owner(actor)
+    """Widen a draft selection by hand with one client (a coach: their own)."""
+    _require_selector(actor)
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     if selection.is_confirmed:
         raise ValidationError(_("A confirmed selection cannot change."))
+    if not clients_for_user(user=actor).filter(pk=client.pk).exists():
+        raise PermissionDenied(_("Only the practice owner may do this."))
     if SelectionMember.objects.filter(
         selection__breach_id=selection.breach_id, holder_id=client.holder_id
     ).exists():
@@ -345,11 +379,17 @@ def breach_confirm_affected(*, selection: Selection, actor, request=None) -> Sel
     """Confirm and freeze a selection; its clients get a notice row each.
 
     If the notices were already released, the new ones are checked and sent too.
+    A coach confirms only a selection of their own clients; the owner still
+    decides the risk and releases the notices.
     """
-    _require_owner(actor)
+    _require_selector(actor)
     selection = Selection.objects.select_for_update().get(pk=selection.pk)
     if selection.is_confirmed:
         raise ValidationError(_("This selection was already confirmed."))
+    if not _all_members_seen(selection, actor=actor):
+        raise PermissionDenied(
+            _("The selection holds clients of other coaches; the owner confirms it.")
+        )
     selection.confirmed_by = _user(actor)
     selection.confirmed_at = timezone.now()
     selection.save(update_fields=["confirmed_by", "confirmed_at"])
