@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from refleact.crypto.unopenable import Cause, Unopenable
+from refleact.erasure.survivors import erased_holders_present
 from refleact.keystore import services
 
 _CAUSES = {
@@ -34,7 +35,10 @@ class Command(BaseCommand):
                 f"master key {key_id} (NOT CONFIGURED): {count} data keys"
             )
         self.stdout.write(f"tombstones: {status.tombstones}")
+        survivors = self._erased_present()
         if no_verify:
+            if survivors:
+                raise CommandError(self._SURVIVORS)
             return
         # Each damaged value as it is found: a table of them is never held.
         services.values_verify(status=status, on_unopenable=self._report)
@@ -53,6 +57,22 @@ class Command(BaseCommand):
             self.stdout.write(f"  {place}: {count}")
         if failed or status.unknown_masters:
             raise CommandError("Some encrypted values cannot be opened.")
+        if survivors:
+            raise CommandError(self._SURVIVORS)
+
+    _SURVIVORS = (
+        "Holders the erasure journal says are erased still have keys or rows "
+        "(a restore?): run manage.py reapply_erasures."
+    )
+
+    def _erased_present(self) -> int:
+        """Warn, by holder id only, for each journalled holder that still exists."""
+        found = erased_holders_present()
+        for holder_id, what in sorted(found.items(), key=lambda item: str(item[0])):
+            self.stdout.write(
+                f"WARNING: erased holder {holder_id} still has: {', '.join(what)}"
+            )
+        return len(found)
 
     def _report(self, marker: Unopenable) -> None:
         self.stdout.write(f"cannot be opened: {marker.place}: {_CAUSES[marker.cause]}")
