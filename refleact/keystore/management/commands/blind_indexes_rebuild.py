@@ -1,11 +1,13 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from refleact.crypto import blind
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Write the blind-index digests of every row into the key store and remove "
         "those of rows that are gone. Run once after migrating both databases to "
         "the release that moved the indexes out of the data database; safe to run "
@@ -21,6 +23,6 @@ class Command(BaseCommand):
                 continue
             rows, removed = blind.indexes_rebuild(model, batch=batch_size)
             self.stdout.write(
-                f"{model._meta.label}: {rows} rows indexed, {removed} stale entries "
-                "removed"
+                _("%(model)s: %(rows)d rows indexed, %(removed)d stale entries removed")
+                % {"model": model._meta.label, "rows": rows, "removed": removed}
             )
