@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal import selectors, services
@@ -41,6 +45,7 @@ class PortalRequestAdmin(PracticeModelAdmin):
         "due_on",
         "extended_at",
         "answered_at",
+        "deletion",
     )
     fields = (
         "client",
@@ -54,6 +59,7 @@ class PortalRequestAdmin(PracticeModelAdmin):
         "extended_at",
         "answer",
         "answered_at",
+        "deletion",
     )
 
     def has_add_permission(self, request) -> bool:
@@ -70,6 +76,58 @@ class PortalRequestAdmin(PracticeModelAdmin):
         if days < 0:
             return _("overdue by %(days)d days") % {"days": -days}
         return _("%(days)d days") % {"days": days}
+
+    @admin.display(description=_("erasure"))
+    def deletion(self, obj) -> str:
+        if obj.kind != PortalRequest.Kind.DELETION or not obj.is_open:
+            return "—"
+        url = reverse("admin:portal_portalrequest_approve_deletion", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Approve and erase (owner)"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.approve_deletion_view)
+        return [
+            path(
+                "<path:object_id>/approve-deletion/",
+                view,
+                name="portal_portalrequest_approve_deletion",
+            ),
+            *super().get_urls(),
+        ]
+
+    def approve_deletion_view(self, request, object_id):
+        """Show what approving erases and whether the client downloaded; POST runs it."""
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        obj = self.get_object(request, object_id)  # access-ruled: outsider 404
+        if obj is None or obj.kind != PortalRequest.Kind.DELETION:
+            raise Http404
+        if not getattr(request.user, "is_owner", False):
+            raise PermissionDenied
+        changelist = reverse("admin:portal_portalrequest_changelist")
+        if request.method == "POST":
+            try:
+                services.request_deletion_approve(
+                    actor=request.user, portal_request=obj, request=request
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return HttpResponseRedirect(changelist)
+            messages.success(
+                request, _("The client's data was erased; the key is destroyed.")
+            )
+            return HttpResponseRedirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Approve the deletion request"),
+            "row": obj,
+            "downloaded": selectors.request_export_downloaded(portal_request=obj),
+            "cancel_url": reverse("admin:portal_portalrequest_change", args=[obj.pk]),
+        }
+        return TemplateResponse(
+            request, "admin/portal/portalrequest/approve_deletion.html", context
+        )
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data

@@ -17,6 +17,7 @@ from consent.models import Occasion, PolicyNotice
 from consent.selectors import consent_records_for_client, disclosures_for_client
 from dossiers.models import Appointment, DossierEntry, Evaluation, Quote, Trajectory
 from portal.models import PortalAccount, PortalRequest
+from refleact.audit.models import AuditEvent
 from refleact.crypto import blind
 
 try:  # built beside the portal; its notices fill the portal's place once it lands
@@ -153,6 +154,19 @@ def requests_for_user(*, user) -> QuerySet[PortalRequest]:
     return PortalRequest.objects.filter(
         client__in=clients_for_user(user=user).values("pk")
     )
+
+
+def request_export_downloaded(*, portal_request: PortalRequest) -> bool:
+    """Return whether the client downloaded their data since sending the request.
+
+    Read from the access log's export rows (``portal/views/downloads.py``); the
+    owner's deletion approval shows it (the export is offered first).
+    """
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT,
+        holder_id=portal_request.holder_id,
+        at__gte=portal_request.received_at,
+    ).exists()
 
 
 def policy_notices_for_account(*, account: PortalAccount) -> QuerySet[PolicyNotice]:

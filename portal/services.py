@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -32,6 +32,9 @@ from portal.models import PortalAccount, PortalRequest, PortalToken
 from portal.tokens import token_digest, token_looks_valid, token_new
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
+from refleact.erasure.registry import Erasure, Rule
+from refleact.erasure.services import holder_erase, holder_identify
+from refleact.keystore.models import Tombstone
 
 Purpose = PortalToken.Purpose
 # Which page each kind of link opens (the token travels in the path, once).
@@ -439,3 +442,36 @@ def request_answer(
         )
     )
     return row
+
+
+@transaction.atomic
+def request_deletion_approve(
+    *, actor, portal_request: PortalRequest, request=None
+) -> Erasure:
+    """Approve an open deletion request: erase the client (GDPR art. 17).
+
+    Only the owner approves. The erasure is the retention sweep's own
+    (``holder_erase``): every app's rows of the client go, the request with
+    them (its inventory: erased with the client), invoices stay unlinked for
+    their legal term; the key is destroyed on commit. What outlives the client
+    is the access-log row of the approval and the erasure journal entry, which
+    hold no personal data.
+    """
+    if not getattr(actor, "is_owner", False):
+        raise PermissionDenied
+    row = PortalRequest.objects.select_for_update().get(pk=portal_request.pk)
+    if row.kind != PortalRequest.Kind.DELETION:
+        raise ValidationError(_("Only a deletion request can be approved."))
+    if not row.is_open:
+        raise ValidationError(_("This request has been answered."))
+    client = Client.objects.select_for_update().get(pk=row.client_id)
+    # Written before the rows go; it names ids only and is kept (art. 5(2)).
+    audit_record(request=request, actor=actor, action=AuditEvent.Action.CHANGE, obj=row)
+    audit_record(
+        request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=client
+    )
+    erasure = Erasure(
+        holder_id=client.holder_id, kind="clients.Client", rule=Rule.DELETE
+    )
+    holder_identify(erasure=erasure)
+    return holder_erase(erasure=erasure, reason=Tombstone.Reason.ERASURE_REQUEST)
