@@ -7,11 +7,20 @@ redelivers work from a crashed worker without losing or duplicating it.
 
 from __future__ import annotations
 
+import logging.config
 import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init, worker_init
+from celery.signals import (
+    beat_init,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+)
+
+from refleact import structuredlog
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refleact.settings")
 
@@ -27,6 +36,9 @@ app.conf.update(
     task_soft_time_limit=14 * 60,
     worker_prefetch_multiplier=1,
     broker_connection_retry_on_startup=True,
+    # The worker logs through Django's LOGGING (JSON lines, the safety filters),
+    # as the web process does; see _logging_from_django below.
+    worker_hijack_root_logger=False,
     timezone="Europe/Amsterdam",
     beat_schedule={
         "login-records-purge": {
@@ -70,3 +82,35 @@ def _refuse_unless_ready(**_kwargs) -> None:
     from refleact import startup
 
     startup.refuse_unless_ready()
+
+
+# A receiver here stops Celery from configuring logging itself: the worker and
+# beat write the web process's JSON lines through its filters.
+@setup_logging.connect
+def _logging_from_django(**_kwargs) -> None:
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+# The task that was running before this one: an eager task run inside another
+# task (or a request) must give the outer task its id back when it ends.
+_outer_tasks: dict[str, tuple[str | None, str | None]] = {}
+
+
+@task_prerun.connect
+def _name_task_on_log_lines(task_id=None, task=None, **_kwargs) -> None:
+    _outer_tasks[task_id] = (
+        structuredlog.task_id_var.get(),
+        structuredlog.task_name_var.get(),
+    )
+    structuredlog.task_started(task_id, getattr(task, "name", None))
+
+
+@task_postrun.connect
+def _unname_task(task_id=None, **_kwargs) -> None:
+    outer_id, outer_name = _outer_tasks.pop(task_id, (None, None))
+    if outer_id is None:
+        structuredlog.task_finished()
+    else:
+        structuredlog.task_started(outer_id, outer_name)

@@ -32,6 +32,9 @@ user_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 task_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "task_id", default=None
 )
+task_name_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "task_name", default=None
+)
 
 # Extra fields a log call may pass that the JSON line keeps; each is an id, a
 # number or a fixed word. Anything else passed in `extra` is left out.
@@ -147,6 +150,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id_var.get(),
             "user_id": user_id_var.get(),
             "task_id": task_id_var.get(),
+            "task_name": task_name_var.get(),
         }
         for field in SAFE_EXTRA_FIELDS:
             value = getattr(record, field, None)
@@ -213,13 +217,16 @@ class RequestUserMiddleware:
         return self.get_response(request)
 
 
-def task_started(task_id: str | None) -> None:
+def task_started(task_id: str | None, task_name: str | None = None) -> None:
     """Name the running Celery task on its log lines (refleact/celery.py)."""
     task_id_var.set(task_id)
+    task_name_var.set(task_name)
 
 
 def task_finished() -> None:
+    """Stop naming a task: the worker's next lines belong to no task."""
     task_id_var.set(None)
+    task_name_var.set(None)
 
 
 def logging_config(*, level: str = "INFO") -> dict:

@@ -57,6 +57,9 @@ def drive_refusals(practice) -> None:
 
 def drive_sweeps() -> None:
     """Run every scheduled task once, in-process (retention, notices, purges)."""
-    celery_app.loader.import_default_modules()  # autodiscover the tasks
+    # Import the apps' tasks modules directly: loader.import_default_modules()
+    # makes Celery's Django fixup call django.setup() again, which reapplies
+    # LOGGING and drops a capture handler attached to the root logger.
+    celery_app.autodiscover_tasks(force=True)
     for entry in celery_app.conf.beat_schedule.values():
         celery_app.tasks[entry["task"]].apply(throw=False)
