@@ -45,3 +45,22 @@ def intervision_exported(*, trajectory, actor, request=None) -> None:
     """Call every registered hook. Caller is inside the export's transaction."""
     for hook in _intervision_export_hooks:
         hook(trajectory=trajectory, actor=actor, request=request)
+
+
+# Each hook takes (*, trajectory, event, obj): something new for the trajectory's
+# client ("evaluation": an evaluation to fill in; "appointment": an appointment
+# planned or changed). The portal e-mails the client "something new" on commit.
+ClientNoticeHook = Callable[..., None]
+
+_client_notice_hooks: list[ClientNoticeHook] = []
+
+
+def register_client_notice_hook(hook: ClientNoticeHook) -> None:
+    if hook not in _client_notice_hooks:
+        _client_notice_hooks.append(hook)
+
+
+def client_notice(*, trajectory, event: str, obj) -> None:
+    """Call every registered hook. Caller is inside the write's transaction."""
+    for hook in _client_notice_hooks:
+        hook(trajectory=trajectory, event=event, obj=obj)

@@ -295,6 +295,10 @@ def appointment_save(*, actor, appointment: Appointment, request=None) -> Appoin
     _touch(appointment.trajectory)
     action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
     audit_record(request=request, actor=actor, action=action, obj=appointment)
+    # Planned or changed: the client is told there is something new (portal).
+    extensions.client_notice(
+        trajectory=appointment.trajectory, event="appointment", obj=appointment
+    )
     return appointment
 
 
@@ -309,6 +313,11 @@ def evaluation_save(*, actor, evaluation: Evaluation, request=None) -> Evaluatio
     evaluation.save()
     action = AuditEvent.Action.CREATE if adding else AuditEvent.Action.CHANGE
     audit_record(request=request, actor=actor, action=action, obj=evaluation)
+    if adding and evaluation.submitted_at is None:
+        # A new evaluation to fill in: the client is told (portal).
+        extensions.client_notice(
+            trajectory=evaluation.trajectory, event="evaluation", obj=evaluation
+        )
     return evaluation
 
 

@@ -10,8 +10,10 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         # What the portal adds to the admin and the dashboard: nothing below it
         # imports the portal (dependencies run one way).
-        from portal import admin_actions, dashboard
+        from dossiers import extensions
+        from portal import admin_actions, dashboard, notices
         from refleact import dashboard as practice_dashboard
 
         practice_dashboard.register_deadlines(dashboard.request_deadlines)
+        extensions.register_client_notice_hook(notices.client_notice_hook)
         admin_actions.install()

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from portal.models import PortalAccount
 
 # The kinds of message; each has templates/portal/email/<kind>_subject.txt and
 # <kind>.txt. tests/test_emails renders every kind for every demo client.
@@ -46,3 +49,29 @@ def client_news_email(*, client, path: str = "") -> EmailMessage:
     return portal_email(
         kind="news", to=client.email, language=client.language, path=path
     )
+
+
+# Which portal page each dossiers notice links to (dossiers.extensions).
+NOTICE_PAGES = {"evaluation": "portal:evaluation", "appointment": "portal:appointments"}
+
+
+def client_notice_hook(*, trajectory, event: str, obj) -> None:
+    """E-mail the trajectory's client "something new" on commit, if they use the portal.
+
+    Registered in dossiers.extensions from PortalConfig.ready(); runs inside the
+    dossiers write's transaction, so a rolled-back write sends nothing. Only a
+    client whose portal account is activated gets it: a link is useless without.
+    """
+    if trajectory.client_id is None or event not in NOTICE_PAGES:
+        return
+    account = (
+        PortalAccount.objects.select_related("client")
+        .filter(client_id=trajectory.client_id, activated_at__isnull=False)
+        .first()
+    )
+    if account is None or not isinstance(account.client.email, str):
+        return
+    name = NOTICE_PAGES[event]
+    path = reverse(name, args=[obj.pk]) if event == "evaluation" else reverse(name)
+    message = client_news_email(client=account.client, path=path)
+    transaction.on_commit(message.send)
