@@ -54,7 +54,11 @@ THEORY_WITHHELD = frozenset({"body", "attachment"})
 
 def withheld(obj: Model) -> frozenset[str]:
     """Return the declared fields of this row that are not handed out."""
-    if isinstance(obj, DossierEntry) and obj.kind == DossierEntry.Kind.THEORY:
+    if (
+        isinstance(obj, DossierEntry)
+        and obj.kind == DossierEntry.Kind.THEORY
+        and not obj.shared_with_client
+    ):
         return THEORY_WITHHELD
     return frozenset()
 
@@ -207,7 +211,7 @@ def client_snapshot(*, client: Client) -> list[Section]:
             _("Dossier"),
             DossierEntry,
             selectors.entries_for_client(client=client),
-            ("trajectory", "kind", "created_at"),
+            ("trajectory", "kind", "shared_with_client", "created_at"),
         ),
         Section(
             "evaluations",

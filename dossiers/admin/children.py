@@ -84,6 +84,7 @@ class DossierEntryAdmin(TrajectoryChildAdmin):
         "title",
         "body",
         "attachment",
+        "shared_with_client",
         "download",
         "author",
         "created_at",

@@ -48,7 +48,7 @@ class DossierEntryInline(PracticeInline):
     classes = ("collapse", "start-open")
     model = DossierEntry
     # Author, date and download in one column: the page fits 1366 px.
-    fields = ("kind", "title", "body", "attachment", "written")
+    fields = ("kind", "title", "body", "attachment", "shared_with_client", "written")
     readonly_fields = ("written",)
 
     @admin.display(description=_("written"))

@@ -186,6 +186,14 @@ class DossierEntry(EncryptedModel):
     title = EncryptedCharField(_("title"), max_length=200)
     body = EncryptedTextField(_("text"), blank=True)
     attachment = EncryptedFileField(_("attachment"))
+    # Policy: theory stays Refleact's intellectual property; the client's portal
+    # shows a theory entry's content only where the coach shared it with them
+    # (portal/snapshot.py ``withheld``). Other kinds are the client's anyway.
+    shared_with_client = models.BooleanField(
+        _("shared with the client"),
+        default=False,
+        help_text=_("Theory only: the client sees its text and attachment."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
