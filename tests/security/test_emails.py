@@ -29,9 +29,12 @@ from breaches.tests.conftest import ready_to_send, record
 from clients.models import Client, Organisation
 from clients.phone import phone_normalise
 from consent.models import PolicyVersion
+from dossiers import services as dossier_services
+from dossiers.models import Trajectory
 from portal import services as portal_services
 from portal.models import PortalAccount, PortalRequest
 from refleact.accounts.models import User
+from refleact.testing.factories import AppointmentFactory, EvaluationFactory
 from tests.security.flows import drive_sweeps
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -44,7 +47,8 @@ SENDERS = {
     "breaches/escalation.py",  # the 24-hour alert to staff (escalate task)
     "consent/notices.py",  # the policy change (policy_change_notify task)
     "consent/services.py",
-    "portal/notices.py",  # invitation, reset, e-mail change, news
+    "portal/notices.py",  # invitation, reset, e-mail change, news (requests,
+    # appointments and evaluations, through dossiers.extensions)
     "portal/services.py",
 }
 _MAIL_API = re.compile(
@@ -150,6 +154,21 @@ def drive_every_email(capture_on_commit) -> None:
                     portal_services.account_invite(actor=owner, client=client)
     account = PortalAccount.objects.filter(activated_at__isnull=False).first()
     assert account is not None, "the demo has an activated portal login"
+    # A new appointment and a new evaluation tell the portal client (news).
+    trajectory = (
+        Trajectory.objects.filter(client=account.client)
+        .exclude(status=Trajectory.Status.CLOSED)
+        .first()
+    )
+    assert trajectory is not None, "the demo's login has an open trajectory"
+    with capture_on_commit(execute=True):
+        dossier_services.appointment_save(
+            actor=owner, appointment=AppointmentFactory.build(trajectory=trajectory)
+        )
+    with capture_on_commit(execute=True):
+        dossier_services.evaluation_save(
+            actor=owner, evaluation=EvaluationFactory.build(trajectory=trajectory)
+        )
     with capture_on_commit(execute=True):
         portal_services.password_reset_request(account=account)
     with capture_on_commit(execute=True):
@@ -216,6 +235,8 @@ def test_no_email_the_system_sends_holds_a_client_s_personal_value(sent):
     assert {c.email for c in Client.objects.all() if isinstance(c.email, str)} - {
         "nieuw.adres@example.invalid"
     } <= recipients
+    bodies = "\n".join(m.body for m in messages)
+    assert "/portal/afspraken/" in bodies and "/portal/evaluaties/" in bodies
     assert leaks(messages, values) == []
 
     subjects = {
