@@ -40,6 +40,7 @@ from breaches.mail import Refused, Sender, notice_email
 from breaches.models import Breach, Notice
 from breaches.models.register import Decision
 from clients.models import Client
+from refleact.crypto import keyring
 from refleact.crypto.fields import ERASED
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ def breach_notices_send(*, breach_id=None, now: datetime | None = None) -> SendR
                 break
             last_pk = ids[-1]
             _send_batch(ids, sender=sender, now=now, result=result)
+            # Memory stays one batch whatever the number of clients, and no more
+            # unwrapped keys than a batch's stay in the worker (bench/breach.py).
+            keyring.clear_cache()
     finally:
         sender.close()
     return result
