@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from portal import services
 from portal.tests.conftest import fill
+from tests.browser.test_csp import LISTEN, violations
 
 WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 PASSWORD = "een lang wachtwoord voor de browser 9"
@@ -107,8 +108,20 @@ def test_portal_pages_pass_axe_and_fit_at_both_widths(
     account.user.set_password(PASSWORD)
     account.user.save()
     fill(client, coach, account, tag="axe")
+    # The portal runs under the same CSP (no 'unsafe-inline'): not one violation.
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            console.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.add_init_script(LISTEN)
     page.goto(app_url + "/portal/inloggen/")
     found = {}
+    refused = []
     for name, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         page.goto(app_url + "/portal/inloggen/")
@@ -127,5 +140,7 @@ def test_portal_pages_pass_axe_and_fit_at_both_widths(
             assert overflow <= 0, (path, width, overflow)
             if name == "desktop":
                 found[path] = _serious(page)
+            refused += violations(page, [])
             screenshot(page, f"{path.strip('/').replace('/', '-')}-{name}")
     assert {p: v for p, v in found.items() if v} == {}
+    assert refused + console == []
