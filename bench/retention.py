@@ -89,7 +89,13 @@ def _child(trajectories: int, entries: int) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # The sweep as the worker runs it in production: with DEBUG on (a developer's
+    # .env.local) Django keeps every query in connection.queries_log, up to 9,000
+    # per connection, which is the debug toolbar's memory, not the sweep's.
+    settings.DEBUG = False
 
     from dossiers.retention import retention_sweep
 
@@ -104,7 +110,7 @@ def _child(trajectories: int, entries: int) -> None:
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
-    assert len(summary.processed) == trajectories, len(summary.processed)
+    assert summary.processed == trajectories, summary.processed
     print(f"{trajectories / elapsed:.1f} {peak / 1e6:.2f}")
 
 

@@ -65,6 +65,11 @@ def dossiers_erase(*, erasure: Erasure) -> None:
     _, per_model = trajectories.delete()
     for label, count in per_model.items():
         erasure.record_removed(label, count)
+    # An erased organisation leaves the trajectories it ordered for clients who
+    # stay (the foreign key protects against deleting it while linked).
+    Trajectory.objects.filter(organisation__holder_id=erasure.holder_id).update(
+        organisation=None
+    )
 
 
 def _content_relations():

@@ -8,11 +8,13 @@ erased holder is destroyed after the data commit (refleact/erasure/README.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clients.models import Client, Organisation
@@ -28,13 +30,21 @@ from refleact.erasure.services import (
 )
 from refleact.inventory.declarations import End, declarations
 
+CLIENT = "clients.Client"
+ORGANISATION = "clients.Organisation"
+
 
 @dataclass
 class RetentionSummary:
-    """What one sweep did: counts and trajectory ids, never personal data."""
+    """What one sweep did: counts only, never personal data.
 
-    processed: list[tuple[int, str, bool]] = field(default_factory=list)
-    held: list[int] = field(default_factory=list)
+    Counts, not lists: the sweep's memory must not grow with the backlog
+    (issue 12, bench/retention.py). A caller that wants each trajectory passes
+    ``on_processed`` to ``retention_sweep``.
+    """
+
+    processed: int = 0
+    held: int = 0
     invoices_removed: int = 0
     keys_destroyed: int = 0
 
@@ -73,11 +83,83 @@ def _claim(pk: int, *, today: date) -> Trajectory | None:
     return rows.first()
 
 
-def _lock_holder(trajectory: Trajectory) -> None:
-    # Serialises the trajectories of one holder, so that of two processed at
-    # once the later one sees the earlier done and erases the holder.
-    model = Client if trajectory.client_id else Organisation
-    list(model.objects.select_for_update().filter(holder_id=trajectory.holder_id))
+def _touched(trajectory: Trajectory) -> tuple[list, list]:
+    """Return the holder ids of the clients and organisations this trajectory
+    touches: its client, its participants, its training organisation, and the
+    organisations of those clients."""
+    clients = Client.objects.filter(
+        Q(pk=trajectory.client_id)
+        | Q(pk__in=trajectory.participants.values("pk"))  # a subquery, no join
+    ).values_list("holder_id", "organisation_id")
+    client_ids, organisation_pks = [], {trajectory.organisation_id}
+    for holder_id, organisation_id in clients:
+        client_ids.append(holder_id)
+        organisation_pks.add(organisation_id)
+    organisation_ids = list(
+        Organisation.objects.filter(pk__in=organisation_pks - {None}).values_list(
+            "holder_id", flat=True
+        )
+    )
+    if not trajectory.client_id and trajectory.holder_id not in organisation_ids:
+        organisation_ids.append(trajectory.holder_id)
+    return client_ids, organisation_ids
+
+
+def _lock_holders(client_ids: list, organisation_ids: list) -> None:
+    # Serialises the trajectories that touch one holder, so that of two processed
+    # at once the later one sees the earlier done and erases the holder. Always
+    # clients before organisations, each in pk order: two sweeps lock in the same
+    # order and cannot deadlock.
+    for model, ids in ((Client, client_ids), (Organisation, organisation_ids)):
+        list(
+            model.objects.select_for_update()
+            .filter(holder_id__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _has_open_trajectory(holder_id, kind: str, *, besides: int) -> bool:
+    """Whether a trajectory other than ``besides`` that touches the holder is not
+    yet processed by the sweep (one query per way of touching, no joins OR-ed)."""
+    unprocessed = Trajectory.objects.filter(retention_done_at__isnull=True).exclude(
+        pk=besides
+    )
+    if kind == CLIENT:
+        touching = (Q(holder_id=holder_id), Q(participants__holder_id=holder_id))
+    else:
+        # The contact persons' trajectories too: their pseudonymisation scrubs
+        # the organisation's name, which erasing it first would make unknown.
+        touching = (
+            Q(holder_id=holder_id),
+            Q(organisation__holder_id=holder_id),
+            Q(client__organisation__holder_id=holder_id),
+            Q(participants__organisation__holder_id=holder_id),
+        )
+    return any(unprocessed.filter(q).exists() for q in touching)
+
+
+def _erase_untouched(
+    holders: list[tuple[object, str]], *, trajectory: Trajectory, erasure: Erasure
+) -> None:
+    """Erase each touched holder with nothing left to process, as its own holder.
+
+    Invoices need no check here: an issued invoice is sealed under the practice
+    key and unlinked when its trajectory is processed (dossiers/erasure.py), so
+    none is linked to a holder whose trajectories are all processed.
+    """
+    for holder_id, kind in holders:
+        if holder_id == trajectory.holder_id or _has_open_trajectory(
+            holder_id, kind, besides=trajectory.pk
+        ):
+            continue
+        other = holder_erase(
+            erasure=Erasure(holder_id=holder_id, kind=kind, rule=erasure.rule)
+        )
+        for label, count in other.removed.items():
+            erasure.record_removed(label, count)
+        for label, count in other.kept.items():
+            erasure.record_kept(label, count)
 
 
 @transaction.atomic
@@ -94,19 +176,16 @@ def trajectory_retention_apply(
     trajectory = _claim(pk, today=today)
     if trajectory is None or _held_by_open_evaluation(trajectory, today=today):
         return None
-    _lock_holder(trajectory)
-    others = (
-        Trajectory.objects.filter(
-            holder_id=trajectory.holder_id, retention_done_at__isnull=True
-        )
-        .exclude(pk=trajectory.pk)
-        .exists()
-    )
+    client_ids, organisation_ids = _touched(trajectory)
+    _lock_holders(client_ids, organisation_ids)
+    kind = CLIENT if trajectory.client_id else ORGANISATION
     erasure = Erasure(
         holder_id=trajectory.holder_id,
-        kind="clients.Client" if trajectory.client_id else "clients.Organisation",
+        kind=kind,
         rule=trajectory.retention or Rule.DELETE,
-        erasing=not others,
+        erasing=not _has_open_trajectory(
+            trajectory.holder_id, kind, besides=trajectory.pk
+        ),
     )
     holder_identify(erasure=erasure)
     if erasure.rule == Rule.PSEUDONYMISE:
@@ -117,7 +196,17 @@ def trajectory_retention_apply(
     if erasure.erasing:
         holder_erase(erasure=erasure)
     else:
+        # Kept with plain columns only: no link to who took part.
+        trajectory.participants.clear()
         Trajectory.objects.filter(pk=trajectory.pk).update(retention_done_at=now)
+    # Participants and organisations with nothing left to process go too
+    # (issue 12: "organisations are clients too").
+    _erase_untouched(
+        [(h, CLIENT) for h in client_ids]
+        + [(h, ORGANISATION) for h in organisation_ids],
+        trajectory=trajectory,
+        erasure=erasure,
+    )
     RetentionLogEntry.objects.create(
         at=now,
         trajectory_id=trajectory.pk,
@@ -175,8 +264,17 @@ def invoices_purge(*, today: date, dry_run: bool = False) -> int:
     return count
 
 
-def retention_sweep(*, now=None, dry_run: bool = False) -> RetentionSummary:
-    """Carry out every due retention action; safe to run twice or at once."""
+def retention_sweep(
+    *,
+    now=None,
+    dry_run: bool = False,
+    on_processed: Callable[[int, str, bool], None] | None = None,
+) -> RetentionSummary:
+    """Carry out every due retention action; safe to run twice or at once.
+
+    ``on_processed(pk, rule, holder_erased)`` is called after each processed
+    trajectory (after its commit), so a caller can report as the sweep goes.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
     summary = RetentionSummary()
@@ -187,8 +285,10 @@ def retention_sweep(*, now=None, dry_run: bool = False) -> RetentionSummary:
     for pk in due.values_list("pk", flat=True).iterator(chunk_size=500):
         outcome = trajectory_retention_apply(pk=pk, now=now, dry_run=dry_run)
         if outcome is None:
-            summary.held.append(pk)
-        else:
-            summary.processed.append((pk, *outcome))
+            summary.held += 1
+            continue
+        summary.processed += 1
+        if on_processed is not None:
+            on_processed(pk, *outcome)
     summary.invoices_removed = invoices_purge(today=today, dry_run=dry_run)
     return summary

@@ -9,4 +9,4 @@ from dossiers import retention
 
 @shared_task(name="dossiers.retention_sweep", acks_late=True)
 def retention_sweep_task() -> int:
-    return len(retention.retention_sweep().processed)
+    return retention.retention_sweep().processed

@@ -197,14 +197,16 @@ def test_two_sweeps_at_once_process_each_trajectory_exactly_once(coach, clock):
         trajectories.append(trajectory.pk)
     clock.move_to(DUE)
     start = threading.Barrier(2)
-    results: list = []
+    done: list = []
     errors: list = []
 
     def sweep() -> None:
         # Each thread has its own database connections (Django's are per thread).
         try:
             start.wait(timeout=10)
-            results.append(retention.retention_sweep(now=DUE))
+            retention.retention_sweep(
+                now=DUE, on_processed=lambda pk, *_: done.append(pk)
+            )
         except Exception as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:
@@ -217,7 +219,6 @@ def test_two_sweeps_at_once_process_each_trajectory_exactly_once(coach, clock):
         thread.join(timeout=60)
 
     assert not errors
-    done = [pk for summary in results for pk, *_ in summary.processed]
     assert sorted(done) == sorted(trajectories)  # each exactly once
     logged = list(RetentionLogEntry.objects.values_list("trajectory_id", flat=True))
     assert len(logged) == len(trajectories)

@@ -23,10 +23,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run: bool = False, **options) -> None:
-        summary = retention_sweep(dry_run=dry_run)
         would = _("would be ") if dry_run else ""
-        for pk, rule, erased in summary.processed:
+
+        def report(pk: int, rule: str, erased: bool) -> None:
             # Ids and rules only: no personal data on the terminal or in a log.
+            # Written as the sweep goes, so nothing is collected per trajectory.
             line = _("trajectory %(pk)s: %(would)s%(rule)s") % {
                 "pk": pk,
                 "would": would,
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             if erased:
                 line += _(", client or organisation %(would)serased") % {"would": would}
             self.stdout.write(line)
+
+        summary = retention_sweep(dry_run=dry_run, on_processed=report)
         self.stdout.write(
             _(
                 "%(count)s trajectories processed, %(held)s held back, "
@@ -42,8 +45,8 @@ class Command(BaseCommand):
                 "key destructions completed."
             )
             % {
-                "count": len(summary.processed),
-                "held": len(summary.held),
+                "count": summary.processed,
+                "held": summary.held,
                 "invoices": summary.invoices_removed,
                 "keys": summary.keys_destroyed,
             }

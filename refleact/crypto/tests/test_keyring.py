@@ -82,6 +82,23 @@ def test_the_keyring_forgets_a_destroyed_key_at_once():
     assert Person.objects.get(pk=person.pk).first_name is ERASED
 
 
+def test_destroying_keys_leaves_no_cache_entry_per_key():
+    # The retention sweep destroys one key per trajectory: its memory must not
+    # grow with them (bench/retention.py).
+    people = [make_person() for _ in range(5)]
+    assert len([p.first_name for p in Person.objects.all()]) == 5  # now cached
+    keyring.clear_cache()
+    keyring.preload(p.holder_id for p in people)
+    size = len(keyring._cache.by_key), len(keyring._cache.by_holder)
+
+    for person in people:
+        keyring.destroy(person.holder_id, reason="test")
+
+    assert len(keyring._cache.by_key) == size[0] - 5
+    assert len(keyring._cache.by_holder) == size[1] - 5
+    assert keyring.is_erased(people[0].holder_id)
+
+
 def test_another_process_can_open_a_destroyed_key_only_until_the_cache_expires(
     settings, key_clock
 ):
