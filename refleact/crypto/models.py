@@ -300,7 +300,11 @@ class EncryptedModel(models.Model):
                 f"{self._meta.label} (pk={self.pk}) belongs to an erased holder and is "
                 "read-only"
             )
-        # The digests are committed in the key store before the row (blindstore).
+        # The digests are committed in the key store before the row (blindstore),
+        # so they need the row's id first: a copy saved as a new row (pk set to
+        # None) gets its new id now rather than from Django's insert.
+        if self.pk is None and self._meta.pk.has_default():
+            self.pk = self._meta.pk.get_default()
         kept = blind.index_rows([self])
         super().save(*args, **kwargs)
         self._state.db_pk = self.pk
