@@ -82,7 +82,7 @@ def test_dashboard_lists_the_coming_retention_action(
     page = coach_http.get(reverse("admin:dashboard")).content.decode()
 
     assert url in page
-    assert "1 Jan 2027" in page  # closed 2 Dec 2026 + 30 days' grace
+    assert "01-01-2027" in page  # closed 2 Dec 2026 + 30 days' grace
     assert "Bewaartermijn: pseudonimiseren" in page
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.LIST, object_id=str(trajectory.client_id)
