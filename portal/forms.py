@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import PortalRequest
+from refleact.crypto.filefield import upload_type_validator
 
 
 class LoginForm(forms.Form):
@@ -75,7 +76,11 @@ class ShareForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    attachment = forms.FileField(label=_("Document (optional)"), required=False)
+    attachment = forms.FileField(
+        label=_("Document (optional)"),
+        required=False,
+        validators=[upload_type_validator()],
+    )
 
     def __init__(self, *args, trajectories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -376,6 +376,38 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 FILE_UPLOAD_HANDLERS = ["refleact.crypto.files.SealingUploadHandler"]
 # The largest attachment accepted; a larger one is dropped while it streams in.
 SEALED_UPLOAD_MAX_BYTES = env.int("SEALED_UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
+# The types a coach or client may upload (by extension); everything is served back
+# only as a download. Comma-separated, lower case, without dots.
+SEALED_UPLOAD_EXTENSIONS = env.list(
+    "SEALED_UPLOAD_EXTENSIONS",
+    default=[
+        "pdf",
+        "doc",
+        "docx",
+        "odt",
+        "rtf",
+        "txt",
+        "md",
+        "xls",
+        "xlsx",
+        "ods",
+        "csv",
+        "ppt",
+        "pptx",
+        "odp",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "webp",
+        "heic",
+        "mp3",
+        "m4a",
+        "wav",
+        "mp4",
+        "mov",
+    ],
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Admin flash messages name objects: keep them in an encrypted browser cookie,

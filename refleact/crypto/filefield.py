@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import FileExtensionValidator
 
 from refleact.crypto.fields import ERASED, EncryptedJSONField
 from refleact.crypto.files import SealedFile, SealedUploadedFile, seal_chunks
+
+
+def upload_type_validator() -> FileExtensionValidator:
+    """Refuse uploads whose type is not on the allow-list (SEALED_UPLOAD_EXTENSIONS).
+
+    Every upload is served back only as a download (Content-Disposition:
+    attachment, nosniff); the list keeps executables, scripts and HTML out of
+    the dossier in the first place. The name is what is checked: the content is
+    sealed while it streams in and is never interpreted.
+    """
+    return FileExtensionValidator(allowed_extensions=settings.SEALED_UPLOAD_EXTENSIONS)
 
 
 class EncryptedFileField(EncryptedJSONField):
@@ -61,7 +74,10 @@ class EncryptedFileField(EncryptedJSONField):
 
     def formfield(self, **kwargs):
         return forms.FileField(
-            required=not self.blank, label=self.verbose_name, help_text=self.help_text
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            validators=[upload_type_validator()],
         )
 
     def value_from_object(self, obj):

@@ -75,11 +75,10 @@ def test_an_upload_at_the_limit_is_kept(sharing):
 @pytest.mark.parametrize(
     ("name", "content_type"),
     [
-        ("pagina.html", "text/html"),
-        ("plaatje.svg", "image/svg+xml"),
-        # Types a browser could show inline go out as downloads too.
+        # Types a browser could show inline go out as downloads, whatever they hold.
         ("verslag.pdf", "application/pdf"),
         ("notitie.txt", "text/plain"),
+        ("foto.png", "image/png"),
     ],
 )
 def test_a_shared_file_is_served_only_as_a_download(
@@ -100,3 +99,39 @@ def test_a_shared_file_is_served_only_as_a_download(
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == HTML
+
+
+@pytest.mark.parametrize(
+    "name", ["pagina.html", "plaatje.svg", "script.js", "programma.exe", "zonder"]
+)
+def test_a_type_off_the_allow_list_is_refused_with_a_form_error(sharing, name):
+    http, trajectory = sharing
+    upload = SimpleUploadedFile(name, HTML, content_type="text/html")
+    response = _share(http, trajectory, upload)
+    assert response.status_code == 200  # the form again, with its error
+    assert not DossierEntry.objects.filter(trajectory=trajectory).exists()
+
+
+def test_the_coachs_attachment_is_held_to_the_same_allow_list(coach, logged_in):
+    from dossiers.models import Trajectory
+    from refleact.testing.factories import ClientFactory, TrajectoryFactory
+
+    trajectory = TrajectoryFactory(
+        client=ClientFactory(coaches=[coach]),
+        coach=coach,
+        kind=Trajectory.Kind.COACHING,
+    )
+    http = logged_in(coach)
+    response = http.post(
+        reverse("admin:dossiers_dossierentry_add"),
+        {
+            "trajectory": str(trajectory.pk),
+            "kind": "progress",
+            "title": "Bijlage",
+            "body": "",
+            "attachment": SimpleUploadedFile("x.html", HTML, content_type="text/html"),
+        },
+    )
+    assert response.status_code == 200
+    assert "attachment" in response.context["adminform"].form.errors
+    assert not DossierEntry.objects.filter(trajectory=trajectory).exists()
