@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "refleact.audit",
     "refleact.inventory",
     "refleact.erasure",
+    "refleact.backups",
     "clients",
     "dossiers",
     "consent",
