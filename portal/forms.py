@@ -132,3 +132,43 @@ class RequestForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=[("nl", "Nederlands"), ("en", "English")])
     next = forms.CharField(required=False, max_length=500)
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "size": 12}
+        ),
+    )
+
+
+class SecondFactorOffForm(forms.Form):
+    """Turning the second factor off: a valid code, or else the password."""
+
+    token = forms.CharField(
+        label=_("Code from your app, or a recovery code"),
+        max_length=32,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "size": 12}),
+    )
+    password = forms.CharField(
+        label=_("Or your password"),
+        strip=False,
+        max_length=4096,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("token") and not data.get("password"):
+            raise forms.ValidationError(
+                _("Type a code from your app, a recovery code, or your password.")
+            )
+        return data

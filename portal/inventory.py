@@ -31,3 +31,20 @@ declare(
     retention=_("Until the client's data is erased after the last trajectory."),
     end=End.DELETE,
 )
+declare(
+    "portal.ClientTOTPDevice",
+    "key",
+    # Not personal data about the client, but a credential: sealed under the
+    # client's key all the same, never shown again after enrolment, and not in
+    # the export (a copy would let its holder pass the second factor).
+    purpose=_(
+        "Check the codes of the authenticator app the client chose as a second "
+        "factor for logging in to the portal."
+    ),
+    basis=Basis.AGREEMENT,
+    category=Category.SECURITY,
+    retention=_(
+        "Until the client turns the second factor off; erased with the client."
+    ),
+    end=End.DELETE,
+)

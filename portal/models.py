@@ -1,4 +1,5 @@
-"""What the portal itself holds: client accounts, single-use links and requests.
+"""What the portal itself holds: client accounts, single-use links, requests, and
+the optional second factor (an authenticator app and recovery codes).
 
 Everything else a client sees belongs to the other apps and is read through their
 selectors. Each row is sealed with the client's key (``holder_id``), so erasing
@@ -11,9 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, DeviceManager, ThrottlingMixin
 
-from refleact.crypto.fields import EncryptedEmailField, EncryptedTextField
-from refleact.crypto.models import EncryptedModel, HolderIdField
+from refleact.crypto.fields import (
+    EncryptedCharField,
+    EncryptedEmailField,
+    EncryptedTextField,
+)
+from refleact.crypto.models import EncryptedModel, EncryptedQuerySet, HolderIdField
 
 
 class PortalAccount(EncryptedModel):
@@ -152,3 +158,64 @@ class PortalRequest(EncryptedModel):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+class ClientTOTPDevice(ThrottlingMixin, Device, EncryptedModel):
+    """A client's authenticator app: the optional second factor at login.
+
+    A django-otp device (``django_otp.oath.TOTP`` checks the codes, the mixin
+    throttles wrong ones), but its secret is sealed under the client's key like
+    the rest of their data: django-otp's own ``TOTPDevice`` keeps it as plain
+    hex, readable by anyone with a database dump. Unconfirmed until the client
+    typed one right code.
+    """
+
+    # Device.user is the account's login.
+    holder_id = HolderIdField()
+    # 20 random bytes as hex (RFC 4226's recommended length).
+    key = EncryptedCharField(_("secret of the authenticator app"), max_length=40)
+    # The last time step a code was accepted for: a code works once (no replay).
+    last_t = models.BigIntegerField(default=-1)
+    drift = models.SmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # Both: django-otp's devices_for_user() (the staff's check loops over every
+    # device class) and the sealing queryset.
+    objects = DeviceManager.from_queryset(EncryptedQuerySet)()
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+        base_manager_name = "objects"
+
+    def __str__(self) -> str:
+        return _("Authenticator app %(id)s") % {"id": str(self.pk)[:8]}
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+
+class ClientRecoveryCode(EncryptedModel):
+    """One single-use recovery code of a client, stored as its digest only.
+
+    A code is 50 random bits, so one SHA-256 (refleact.twofactor.models.code_digest,
+    as for staff) makes the stored digest useless for logging in.
+    """
+
+    holder_id = HolderIdField()
+    account = models.ForeignKey(
+        PortalAccount, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=64, editable=False)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        indexes = [
+            # Serves the login's "this account's unused code with this digest".
+            models.Index(fields=["account", "digest"], name="portal_recovery_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Recovery code %(id)s") % {"id": str(self.pk)[:8]}

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from portal.views import auth, downloads, pages
+from portal.views import auth, downloads, pages, secondfactor
 
 app_name = "portal"
 
 urlpatterns = [
     path("", pages.home_view, name="home"),
     path("inloggen/", auth.login_view, name="login"),
+    path("inloggen/code/", secondfactor.login_code_view, name="login_code"),
     path("uitloggen/", auth.logout_view, name="logout"),
     path("uitloggen/overal/", auth.logout_everywhere_view, name="logout_everywhere"),
     path("uitnodiging/<str:token>/", auth.invitation_view, name="invitation"),
@@ -48,4 +49,14 @@ urlpatterns = [
     path("verzoeken/", pages.requests_view, name="requests"),
     path("verzoeken/<uuid:pk>/", pages.request_view, name="request"),
     path("account/", pages.account_view, name="account"),
+    path(
+        "account/tweede-stap/",
+        secondfactor.second_factor_setup_view,
+        name="second_factor_setup",
+    ),
+    path(
+        "account/tweede-stap/uit/",
+        secondfactor.second_factor_off_view,
+        name="second_factor_off",
+    ),
 ]

@@ -15,14 +15,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import selectors, services
+from portal import secondfactor, selectors, services
 from portal.access import client_required, public_page, session_start
 from portal.forms import EmailForm, LanguageForm, LoginForm, PasswordSetForm
 from portal.models import PortalToken
@@ -62,6 +62,14 @@ def login_view(request):
         account = selectors.account_for_user(user=user) if user else None
         if account is not None:
             axes_reset(username=login_name_digest(request))
+            if secondfactor.is_enabled(account=account):
+                # Not a portal session until the code is given (portal/secondfactor.py).
+                secondfactor.pending_start(request, account)
+                code_url = reverse("portal:login_code")
+                target = _safe_next(request, "")
+                return redirect(
+                    code_url + (f"?{urlencode({'next': target})}" if target else "")
+                )
             login(request, user)
             session_start(request, account)
             return HttpResponseRedirect(_safe_next(request, reverse("portal:home")))

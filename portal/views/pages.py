@@ -18,7 +18,7 @@ from django.views.decorators.http import (
 from consent.models import ConsentRecord
 from consent.models.ledger import CONTACT_AFTER
 from consent.selectors import consent_state, purpose_get
-from portal import selectors, services
+from portal import secondfactor, selectors, services
 from portal.access import client_required
 from portal.forms import (
     EmailForm,
@@ -369,4 +369,5 @@ def request_view(request, pk):
 @require_safe
 @client_required
 def account_view(request):
-    return render(request, "portal/account.html")
+    enabled = secondfactor.is_enabled(account=request.portal_account)
+    return render(request, "portal/account.html", {"second_factor": enabled})
