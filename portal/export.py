@@ -6,10 +6,12 @@ made from ``snapshot.client_snapshot``, the same function "Mijn gegevens" shows,
 so the page and the download cannot disagree. Its structure is documented in
 portal/README.md ("The export").
 
-The JSON and the zip stream: rows are read in chunks, each written out before the
-next is read, and attachments are opened chunk by chunk; nothing is written to
-disk in plaintext. The PDF is the exception: WeasyPrint lays out the whole
-document in memory.
+The JSON, the PDF and the zip stream: rows are read in chunks, each written out
+before the next is read, and attachments are opened chunk by chunk; nothing is
+written to disk. The PDF is laid out a chunk of rows at a time and its pages
+written on as they come (``export_pdf.py``), so memory does not grow with the
+dossier (bench/export.py). The manifest's digests are computed as each file is
+written into the zip.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ import zipfile
 from collections.abc import Iterator
 from io import RawIOBase
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from clients.models import Client
+from portal.export_pdf import export_pdf_chunks
 from portal.snapshot import SCHEMA, Row, attachment_name, client_snapshot
 from refleact.crypto.files import SealedFile, open_chunks
 
@@ -66,22 +68,6 @@ def export_json_chunks(*, client: Client) -> Iterator[bytes]:
             yield (("," if row_index else "") + text).encode()
         yield b"]}"
     yield b"]}"
-
-
-def export_pdf(*, client: Client) -> bytes:
-    """Return the readable export as PDF, in the client's language."""
-    from weasyprint import HTML
-
-    with translation.override(client.language or "nl"):
-        html = render_to_string(
-            "portal/export_pdf.html",
-            {
-                "client": client,
-                "sections": client_snapshot(client=client),
-                "generated_at": timezone.now(),
-            },
-        )
-    return HTML(string=html).write_pdf()
 
 
 class _Pipe(RawIOBase):
@@ -134,7 +120,7 @@ def export_zip_chunks(*, client: Client) -> Iterator[bytes]:
             yield pipe.take()
 
         yield from add(JSON_NAME, export_json_chunks(client=client))
-        yield from add(PDF_NAME, [export_pdf(client=client)])
+        yield from add(PDF_NAME, export_pdf_chunks(client=client))
         for name, sealed in _attachments(client):
             yield from add(name, open_chunks(sealed))
         text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()

@@ -109,8 +109,8 @@ def export_view(request, fmt: str):
             export.export_json_chunks(client=client), content_type="application/json"
         )
     elif fmt == "pdf":
-        response = HttpResponse(
-            export.export_pdf(client=client), content_type="application/pdf"
+        response = StreamingHttpResponse(
+            export.export_pdf_chunks(client=client), content_type="application/pdf"
         )
     else:
         response = StreamingHttpResponse(
