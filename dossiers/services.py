@@ -302,11 +302,37 @@ def appointment_save(*, actor, appointment: Appointment, request=None) -> Appoin
     return appointment
 
 
+def _evaluation_check_participant(evaluation: Evaluation, *, adding: bool) -> None:
+    if not adding:
+        before = (
+            Evaluation.objects.filter(pk=evaluation.pk)
+            .values_list("participant_id", flat=True)
+            .first()
+        )
+        if before != evaluation.participant_id:
+            # Sealed under the first participant's key (or the trajectory's).
+            raise ValidationError(
+                {"participant": _("The participant of an evaluation cannot change.")}
+            )
+        return
+    if evaluation.participant_id is None:
+        return
+    trajectory = evaluation.trajectory
+    if not trajectory.participants.filter(pk=evaluation.participant_id).exists():
+        raise ValidationError(
+            {"participant": _("Choose one of the participants of this training.")}
+        )
+
+
 @transaction.atomic
 def evaluation_save(*, actor, evaluation: Evaluation, request=None) -> Evaluation:
     adding = evaluation._state.adding
+    _evaluation_check_participant(evaluation, adding=adding)
     if adding:
-        evaluation.holder_id = evaluation.trajectory.holder_id
+        # A participant's own evaluation is sealed under their key: erasing them
+        # erases it, and the organisation's key opens nothing of theirs.
+        owner = evaluation.participant or evaluation.trajectory
+        evaluation.holder_id = owner.holder_id
     if evaluation.answers and evaluation.submitted_at is None:
         evaluation.submitted_at = timezone.now()
     evaluation.full_clean()

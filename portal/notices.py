@@ -62,11 +62,13 @@ def client_notice_hook(*, trajectory, event: str, obj) -> None:
     dossiers write's transaction, so a rolled-back write sends nothing. Only a
     client whose portal account is activated gets it: a link is useless without.
     """
-    if trajectory.client_id is None or event not in NOTICE_PAGES:
+    # An evaluation asked of a training's participant is news for them.
+    client_id = getattr(obj, "participant_id", None) or trajectory.client_id
+    if client_id is None or event not in NOTICE_PAGES:
         return
     account = (
         PortalAccount.objects.select_related("client")
-        .filter(client_id=trajectory.client_id, activated_at__isnull=False)
+        .filter(client_id=client_id, activated_at__isnull=False)
         .first()
     )
     if account is None or not isinstance(account.client.email, str):

@@ -8,7 +8,7 @@ client's row is a 404, so existence is not revealed.
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from clients.models import Client
@@ -63,6 +63,20 @@ def trajectories_for_client(*, client: Client) -> QuerySet[Trajectory]:
     ).order_by("-created_at")
 
 
+def trainings_for_participant(*, client: Client) -> QuerySet[Trajectory]:
+    """The trainings the client takes part in that another holder (an
+    organisation) holds, newest first.
+
+    Only the participation is the client's: the training's content and its
+    other participants are the organisation's (portal/snapshot.py).
+    """
+    return (
+        Trajectory.objects.filter(participants=client)
+        .exclude(holder_id=client.holder_id)
+        .order_by("-created_at")
+    )
+
+
 def trajectory_get_for_client(*, client: Client, pk) -> Trajectory:
     return _get(trajectories_for_client(client=client), pk)
 
@@ -93,7 +107,12 @@ def appointments_for_client(*, client: Client) -> QuerySet[Appointment]:
 
 def evaluations_for_client(*, client: Client) -> QuerySet[Evaluation]:
     return (
-        Evaluation.objects.filter(trajectory__client=client, holder_id=client.holder_id)
+        # Their own trajectories' evaluations, and those asked of them as a
+        # training's participant (sealed under their key, dossiers.services).
+        Evaluation.objects.filter(
+            Q(trajectory__client=client) | Q(participant=client),
+            holder_id=client.holder_id,
+        )
         .select_related("trajectory")
         .order_by("-requested_at")
     )

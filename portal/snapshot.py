@@ -96,10 +96,14 @@ class Section:
     model: type[Model]
     queryset: QuerySet
     context: tuple[str, ...]
+    # The declared fields that are the client's in this section; None: all the
+    # inventory declares for the model (rows sealed under the client's key).
+    own: tuple[str, ...] | None = None
 
     def personal_fields(self) -> list[str]:
         label = self.model._meta.label_lower
-        return [d.field for d in declarations() if d.key[0] == label]
+        fields = [d.field for d in declarations() if d.key[0] == label]
+        return fields if self.own is None else [f for f in fields if f in self.own]
 
     def rows(self) -> Iterator[Row]:
         personal = self.personal_fields()
@@ -198,6 +202,28 @@ def client_snapshot(*, client: Client) -> list[Section]:
                 "retention",
                 "retention_due_on",
             ),
+        ),
+        Section(
+            "participations",
+            _("Trainings you take part in"),
+            Trajectory,
+            selectors.trainings_for_participant(client=client),
+            (
+                "kind",
+                "status",
+                "start_date",
+                "end_date",
+                "closed_at",
+                "retention",
+                "retention_due_on",
+            ),
+            # Least privilege: a training held by an organisation is the
+            # organisation's dossier (it ordered it). What is the participant's
+            # is that they take part, with the dates and what happens at the end;
+            # the learning question (the organisation's), its appointments and
+            # its other participants are not. Evaluations asked of them are
+            # theirs, under their key, in "evaluations" below.
+            own=(),
         ),
         Section(
             "appointments",

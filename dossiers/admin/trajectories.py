@@ -107,7 +107,14 @@ class EvaluationInline(PracticeInline):
     # Collapsible, and open at first (static/refleact/admin.js).
     classes = ("collapse", "start-open")
     model = Evaluation
-    fields = ("moment", "questions", "answers", "requested_at", "submitted_at")
+    fields = (
+        "moment",
+        "participant",
+        "questions",
+        "answers",
+        "requested_at",
+        "submitted_at",
+    )
     # One text field per moment ("02-12-2026 16:00"): two date-and-time pickers
     # side by side made the row wider than the page.
     formfield_overrides = {
@@ -124,7 +131,18 @@ class EvaluationInline(PracticeInline):
                 "answers": forms.Textarea(attrs={"rows": 3, "cols": 30}),
             }
         )
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this training's participants whom the user may see; none for a
+        # trajectory without participants.
+        field = formset.form.base_fields.get("participant")
+        if field is not None:
+            visible = client_selectors.clients_for_user(user=request.user)
+            field.queryset = (
+                obj.participants.filter(pk__in=visible.values("pk"))
+                if obj is not None and obj.pk
+                else visible.none()
+            )
+        return formset
 
     def has_add_permission(self, request, obj=None):
         # Evaluations are asked during and after: also once the trajectory closed.

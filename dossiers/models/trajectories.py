@@ -273,6 +273,19 @@ class Evaluation(EncryptedModel):
         related_name="evaluations",
     )
     moment = models.CharField(_("moment"), max_length=8, choices=Moment.choices)
+    # A training's evaluation may be asked of one participant: then it is theirs,
+    # sealed under their own key (dossiers.services.evaluation_save), shown in
+    # their portal, and erased with them; the organisation's key seals only what
+    # is the organisation's.
+    participant = models.ForeignKey(
+        "clients.Client",
+        verbose_name=_("participant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="training_evaluations",
+        help_text=_("For a training: the participant who answers it."),
+    )
     # The questions are the practice's own, not personal data.
     questions = models.TextField(_("questions"), help_text=_("One question per line."))
     answers = EncryptedTextField(_("answers"), blank=True)

@@ -81,7 +81,12 @@ def data_view(request):
         sections.append((section, rows))
     _seen(request, shown)
     plans = [
-        (t, retention_plan(t)) for t in selectors.trajectories_for_client(client=client)
+        (t, retention_plan(t))
+        for trajectories in (
+            selectors.trajectories_for_client(client=client),
+            selectors.trainings_for_participant(client=client),
+        )
+        for t in trajectories
     ]
     return render(request, "portal/data.html", {"sections": sections, "plans": plans})
 

@@ -1,0 +1,161 @@
+"""A training participant sees their own part of an organisation's training.
+
+Two organisations, each with a training; Anna takes part in both, Bert only in
+the first. Each sees that they take part and the evaluations asked of them;
+neither sees the other participant, the organisations' learning questions, the
+trainings' appointments, or an evaluation asked of someone else.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dossiers import services as dossier_services
+from dossiers.models import Evaluation
+from refleact.testing.factories import (
+    AppointmentFactory,
+    OrganisationFactory,
+    TrajectoryFactory,
+)
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+
+def training(organisation, coach, *people, tag: str):
+    course = TrajectoryFactory(
+        kind="training",
+        client=None,
+        organisation=organisation,
+        holder_id=organisation.holder_id,
+        coach=coach,
+        learning_question=f"Leervraag {tag}",
+    )
+    course.participants.add(*people)
+    AppointmentFactory(
+        trajectory=course, holder_id=course.holder_id, place=f"Zaal {tag}"
+    )
+    # The training's own evaluation (the organisation's), asked of nobody.
+    dossier_services.evaluation_save(
+        actor=coach,
+        evaluation=Evaluation(
+            trajectory=course, moment="end", questions="Q", answers=f"Groep {tag}"
+        ),
+    )
+    return course
+
+
+def asked(course, coach, participant, answers: str = "") -> Evaluation:
+    return dossier_services.evaluation_save(
+        actor=coach,
+        evaluation=Evaluation(
+            trajectory=course,
+            participant=participant,
+            moment="end",
+            questions="Wat nam u mee?",
+            answers=answers,
+        ),
+    )
+
+
+@pytest.fixture
+def trainings(client_a, client_b, coach):
+    first = training(OrganisationFactory(), coach, client_a, client_b, tag="één")
+    second = training(OrganisationFactory(), coach, client_a, tag="twee")
+    return {
+        "first": first,
+        "second": second,
+        "anna_first": asked(first, coach, client_a, "Antwoord Anna één"),
+        "anna_second": asked(second, coach, client_a),
+        "bert_first": asked(first, coach, client_b, "Antwoord Bert één"),
+    }
+
+
+def _json(http) -> dict:
+    response = http.get(reverse("portal:export", args=["json"]))
+    return json.loads(b"".join(response.streaming_content))
+
+
+def _section(data: dict, key: str) -> list[dict]:
+    return next(s for s in data["sections"] if s["key"] == key)["rows"]
+
+
+def test_a_participants_evaluation_is_sealed_under_their_own_key(trainings, client_a):
+    assert trainings["anna_first"].holder_id == client_a.holder_id
+    assert trainings["first"].holder_id != client_a.holder_id
+
+
+def test_each_participant_sees_their_own_part_only(
+    http_a, http_b, client_a, client_b, trainings
+):
+    anna, bert = _json(http_a), _json(http_b)
+    assert {r["id"] for r in _section(anna, "participations")} == {
+        str(trainings["first"].pk),
+        str(trainings["second"].pk),
+    }
+    assert {r["id"] for r in _section(bert, "participations")} == {
+        str(trainings["first"].pk)
+    }
+    assert {r["id"] for r in _section(anna, "evaluations")} == {
+        str(trainings["anna_first"].pk),
+        str(trainings["anna_second"].pk),
+    }
+    assert {r["id"] for r in _section(bert, "evaluations")} == {
+        str(trainings["bert_first"].pk)
+    }
+    anna_text = json.dumps(anna, ensure_ascii=False)
+    bert_text = json.dumps(bert, ensure_ascii=False)
+    assert "Antwoord Anna één" in anna_text and "Antwoord Bert één" in bert_text
+    for text, other in ((anna_text, client_b), (bert_text, client_a)):
+        # Nothing of the other participant, and nothing that is the
+        # organisation's: its learning question, its sessions, its own evaluation.
+        for value in (other.first_name, other.last_name, other.email):
+            assert value not in text
+        for value in ("Antwoord", "Leervraag", "Zaal", "Groep"):
+            own = "Antwoord Anna" if other is client_b else "Antwoord Bert"
+            assert value not in text.replace(own, "")
+    page = http_b.get(reverse("portal:data")).content.decode()
+    assert "Antwoord Bert één" in page
+    assert "Antwoord Anna" not in page and client_a.last_name not in page
+    assert "Leervraag" not in page
+
+
+def test_the_pdf_shows_the_participation_and_the_answers(
+    http_a, client_a, trainings, tmp_path
+):
+    response = http_a.get(reverse("portal:export", args=["pdf"]))
+    path = tmp_path / "export.pdf"
+    path.write_bytes(b"".join(response.streaming_content))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Trainingen waaraan u deelneemt" in text
+    assert "Antwoord Anna één" in text
+    assert "Antwoord Bert" not in text and "Leervraag" not in text
+
+
+def test_a_participant_fills_in_the_evaluation_asked_of_them(http_a, http_b, trainings):
+    evaluation = trainings["anna_second"]
+    path = reverse("portal:evaluation", args=[evaluation.pk])
+    assert http_b.get(path).status_code == 404
+    response = http_a.post(path, {"answer_0": "Veel geleerd"})
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.answers and evaluation.submitted_at is not None
+
+
+def test_an_evaluation_is_asked_only_of_the_trainings_participants(
+    client_b, coach, trainings
+):
+    with pytest.raises(ValidationError):
+        asked(trainings["second"], coach, client_b)
+
+
+def test_participants_are_not_shown_someone_elses_ids(http_b, trainings):
+    # The URL walk's rule for the trainings' rows: Bert's session, Anna's ids.
+    for pk in (trainings["anna_first"].pk, trainings["anna_second"].pk):
+        assert http_b.get(reverse("portal:evaluation", args=[pk])).status_code == 404
