@@ -11,12 +11,16 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from clients.models import Client
 from portal import services
+from portal.models import PortalAccount, PortalRequest
 from portal.tests.conftest import fill
+from refleact.testing.personas import make_user
 from tests.browser.test_csp import LISTEN, violations
 
 WIDTHS = {"desktop": (1366, 768), "phone": (390, 844)}
 PASSWORD = "een lang wachtwoord voor de browser 9"
+STAFF_PASSWORD = "a-long-test-password"  # noqa: S105 (make_user's)
 PAGES = (
     "/portal/",
     "/portal/gegevens/",
@@ -50,7 +54,9 @@ def _client(coach):
 
 
 @pytest.mark.django_db(transaction=True, databases="__all__")
-def test_client_flow_from_invitation_to_export(page: Page, app_url, coach, screenshot):
+def test_client_flow_from_invitation_to_export(
+    page: Page, app_url, coach, screenshot, browser, browser_context_args
+):
     client = _client(coach)
     mail.outbox = []
     account = services.account_invite(actor=coach, client=client)
@@ -93,10 +99,56 @@ def test_client_flow_from_invitation_to_export(page: Page, app_url, coach, scree
     expect(page.get_by_text("Wie ziet mijn dossier?")).to_be_visible()
     screenshot(page, "request")
 
-    page.goto(app_url + "/portal/gegevens/")
+    # A deletion request: the portal offers the export first, then the owner
+    # approves it in the admin and the client is erased.
+    page.goto(app_url + "/portal/verzoeken/")
+    page.get_by_label("mijn gegevens verwijderen").check()
+    page.get_by_role("button", name="Verzoek versturen").click()
+    expect(page.get_by_text("Download eerst uw gegevens")).to_be_visible()
+    screenshot(page, "deletion-request")
+    page.get_by_role("main").get_by_role("link", name="Mijn gegevens").click()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download mijn gegevens")).click()
     assert download.value.suggested_filename.endswith(".zip")
+
+    _owner_approves_the_deletion(browser, browser_context_args, app_url, screenshot)
+    assert not Client.objects.filter(pk=client.pk).exists()
+    assert not PortalAccount.objects.filter(holder_id=client.holder_id).exists()
+    page.goto(app_url + "/portal/")
+    expect(page).to_have_url(re.compile("/portal/inloggen/"))
+
+
+def _owner_approves_the_deletion(browser, context_args, app_url, screenshot) -> None:
+    """The owner, in a browser of their own, approves the client's deletion request."""
+    owner = make_user("eigenaar.olga", role="owner")
+    row = PortalRequest.objects.get(kind="deletion")
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    page.goto(app_url + "/admin/login/")
+    page.fill("#id_username", owner.username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("#login-form [type=submit]")
+    expect(page.locator("#user-tools")).to_be_visible()
+    page.goto(app_url + "/admin/portal/portalrequest/")
+    rows = page.locator("#result_list tbody tr")
+    rows.filter(has_text="mijn gegevens verwijderen").locator("th a").click()
+    page.get_by_role("link", name="Goedkeuren en verwijderen (eigenaar)").click()
+    expect(page).to_have_url(re.compile(f"{row.pk}/approve-deletion/"))
+    # It says the client downloaded their data after asking.
+    expect(page.locator("#content-main")).to_contain_text(
+        "heeft de gegevens gedownload na"
+    )
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, ("approve-deletion", width, overflow)
+        screenshot(page, f"approve-deletion-{name}")
+    page.get_by_role("button", name="Goedkeuren en de cliënt verwijderen").click()
+    expect(page.locator(".messagelist")).to_contain_text("sleutel is vernietigd")
+    screenshot(page, "approved")
+    context.close()
 
 
 @pytest.mark.django_db(transaction=True, databases="__all__")
