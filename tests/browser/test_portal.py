@@ -4,11 +4,13 @@ test-artifacts/browser/ (look at them)."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from clients.models import Client
@@ -194,5 +196,54 @@ def test_portal_pages_pass_axe_and_fit_at_both_widths(
                 found[path] = _serious(page)
             refused += violations(page, [])
             screenshot(page, f"{path.strip('/').replace('/', '-')}-{name}")
+    _second_factor_pages(page, app_url, client, found, screenshot)
+    refused += violations(page, [])
     assert {p: v for p, v in found.items() if v} == {}
     assert refused + console == []
+
+
+def _fits_both_widths(page: Page, label: str, found: dict, screenshot) -> None:
+    """Scan the open page with axe, then check and shoot it at both widths."""
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        if name == "desktop":
+            found[label] = _serious(page)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0, (label, width, overflow)
+        screenshot(page, f"{label}-{name}")
+    page.set_viewport_size({"width": 1366, "height": 768})
+
+
+def _second_factor_pages(page: Page, app_url, client, found, screenshot) -> None:
+    """Turn the second factor on, log in with a recovery code, turn it off."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(app_url + "/portal/account/")
+    page.get_by_role("link", name="Tweede stap aanzetten").click()
+    expect(page.locator("img.qr")).to_be_visible()
+    _fits_both_widths(page, "second-factor-setup", found, screenshot)
+    key = page.locator("code.key").inner_text().replace(" ", "")
+    secret = base64.b32decode(key + "=" * (-len(key) % 8))
+    page.locator("#id_token").fill(f"{totp(secret):06d}")
+    page.get_by_role("button", name="Aanzetten").click()
+    expect(page.locator("ul.codes li")).to_have_count(8)
+    recovery = page.locator("ul.codes code").first.inner_text()
+    _fits_both_widths(page, "second-factor-codes", found, screenshot)
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_label("E-mailadres").fill(client.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator("h1")).to_have_text("Bevestig uw aanmelding")
+    _fits_both_widths(page, "login-code", found, screenshot)
+    page.locator("#id_token").fill(recovery)
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("h1")).to_have_text("Welkom in uw portaal")
+
+    page.goto(app_url + "/portal/account/")
+    page.get_by_role("link", name="Tweede stap uitzetten").click()
+    _fits_both_widths(page, "second-factor-off", found, screenshot)
+    page.get_by_label("Of uw wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Uitzetten").click()
+    expect(page.locator(".messages")).to_contain_text("De tweede stap staat uit.")
