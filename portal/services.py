@@ -25,6 +25,7 @@ from clients.services import client_save
 from consent.models import ConsentRecord
 from consent.services import consent_decide, policy_notice_seen
 from dossiers.models import DossierEntry, Evaluation, Quote, Trajectory
+from dossiers.participants import participant_erase
 from dossiers.quote_services import quote_accept
 from dossiers.services import dossier_entry_save, evaluation_save
 from portal import deadlines, notices
@@ -474,4 +475,8 @@ def request_deletion_approve(
         holder_id=client.holder_id, kind="clients.Client", rule=Rule.DELETE
     )
     holder_identify(erasure=erasure)
+    # The trainings an organisation holds keep going without them: their
+    # participation, their evaluations and their mentions go first, while the
+    # identification can still name them (dossiers/participants.py).
+    participant_erase(erasure=erasure, actor=actor, request=request)
     return holder_erase(erasure=erasure, reason=Tombstone.Reason.ERASURE_REQUEST)

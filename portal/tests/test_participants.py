@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from dossiers import services as dossier_services
-from dossiers.models import Evaluation
+from dossiers.models import Evaluation, Trajectory
+from portal import services as portal_services
 from refleact.testing.factories import (
     AppointmentFactory,
     OrganisationFactory,
@@ -159,3 +160,78 @@ def test_participants_are_not_shown_someone_elses_ids(http_b, trainings):
     # The URL walk's rule for the trainings' rows: Bert's session, Anna's ids.
     for pk in (trainings["anna_first"].pk, trainings["anna_second"].pk):
         assert http_b.get(reverse("portal:evaluation", args=[pk])).status_code == 404
+
+
+# -- a participant's deletion request ------------------------------------------
+
+
+def _dossier_tables_text() -> str:
+    """Every row of every dossiers table, as the database holds it (sealed
+    values stay sealed; ids and holder ids are plain)."""
+    from django.apps import apps
+    from django.db import connections
+
+    models = list(apps.get_app_config("dossiers").get_models())
+    models.append(Trajectory.participants.through)
+    out = []
+    with connections["default"].cursor() as cursor:
+        for model in models:
+            table = connections["default"].ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - a model's table
+            out.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(out)
+
+
+def test_an_approved_deletion_takes_the_participant_out_of_the_trainings(
+    owner_http,
+    coach,
+    account_a,
+    client_a,
+    client_b,
+    trainings,
+    django_capture_on_commit_callbacks,
+):
+    first, second = trainings["first"], trainings["second"]
+    name = f"{client_a.first_name} {client_a.last_name}"
+    first.learning_question = f"Hoe werkt {name} samen met {client_b.first_name}?"
+    first.save()
+    appointment = AppointmentFactory(
+        trajectory=first, holder_id=first.holder_id, note=f"Bel {client_a.email}"
+    )
+    group = first.evaluations.get(participant=None)
+    group.answers = f"{client_a.last_name} was enthousiast"
+    group.save()
+    holder, pk = client_a.holder_id, client_a.pk
+    row = portal_services.request_submit(
+        account=account_a, kind="deletion", text="Weg ermee"
+    )
+    url = reverse("admin:portal_portalrequest_approve_deletion", args=[row.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_http.post(url).status_code == 302
+
+    assert list(first.participants.all()) == [client_b]
+    assert not second.participants.exists()
+    assert not Evaluation.objects.filter(
+        pk__in=[trainings["anna_first"].pk, trainings["anna_second"].pk]
+    ).exists()
+    first.refresh_from_db()
+    assert first.learning_question == (
+        f"Hoe werkt [deelnemer] samen met {client_b.first_name}?"
+    )
+    appointment.refresh_from_db()
+    assert appointment.note == ""  # declared End.DELETE: dropped, not scrubbed
+    group.refresh_from_db()
+    assert group.answers == "[deelnemer] was enthousiast"
+    # Bert's part is untouched.
+    bert = Evaluation.objects.get(pk=trainings["bert_first"].pk)
+    assert bert.answers == "Antwoord Bert één"
+    # Opened with every key: no row of the trainings names her.
+    opened = [first, second, *first.evaluations.all(), *first.appointments.all()]
+    for obj in opened:
+        text = repr([getattr(obj, f.attname) for f in obj._meta.concrete_fields])
+        for value in (client_a.first_name, client_a.last_name, client_a.email):
+            assert value not in text
+    # As the database holds them: no row of the dossiers tables has her ids.
+    raw = _dossier_tables_text()
+    for value in (holder.hex, str(holder), pk.hex, str(pk)):
+        assert value not in raw
