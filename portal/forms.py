@@ -134,19 +134,6 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False, max_length=500)
 
 
-class CodeForm(forms.Form):
-    """A code from the authenticator app, or one of the recovery codes."""
-
-    token = forms.CharField(
-        label=_("Code"),
-        max_length=32,
-        strip=True,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "size": 12}
-        ),
-    )
-
-
 class SecondFactorOffForm(forms.Form):
     """Turning the second factor off: a valid code, or else the password."""
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 
+from portal import services
 from portal.models import ClientRecoveryCode, ClientTOTPDevice, PortalAccount
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
@@ -156,13 +157,8 @@ def totp_enrol_confirm(
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = recovery_codes_replace(account=account)
-    _sessions_end(account)
-    audit_record(
-        request=request,
-        actor=account.user,
-        action=AuditEvent.Action.CHANGE,
-        obj=account,
-    )
+    # Ends the sessions made without the second factor; audited there.
+    services.account_logout_everywhere(account=account, request=request)
     return codes
 
 
@@ -230,14 +226,6 @@ def second_factor_disable(*, account: PortalAccount, request=None) -> None:
         action=AuditEvent.Action.CHANGE,
         obj=account,
     )
-
-
-def _sessions_end(account: PortalAccount) -> None:
-    # The same counter "log out everywhere" raises (portal/access.py).
-    PortalAccount.objects.filter(pk=account.pk).update(
-        session_generation=account.session_generation + 1
-    )
-    account.refresh_from_db(fields=["session_generation"])
 
 
 # The login between password and code. The session holds the login's id, the

@@ -26,8 +26,9 @@ from django.views.decorators.http import require_http_methods
 
 from portal import secondfactor
 from portal.access import client_required, public_page, session_start
-from portal.forms import CodeForm, SecondFactorOffForm
+from portal.forms import SecondFactorOffForm
 from portal.views.auth import _safe_next
+from refleact.twofactor.forms import TokenForm as CodeForm
 
 Outcome = secondfactor.Outcome
 BACKEND = "portal.backends.ClientEmailBackend"
