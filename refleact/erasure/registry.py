@@ -10,6 +10,7 @@ anyone remembering to. See refleact/erasure/README.md.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ class Rule:
     DELETE = "delete"
     PSEUDONYMISE = "pseudonymise"
     REAPPLY = "reapply"
+    # A client or organisation that no trajectory ever touched, idle for
+    # RETENTION_UNUSED_HOLDER_DAYS: nothing needs its data any more.
+    UNUSED = "unused"
 
 
 @dataclass
@@ -49,6 +53,10 @@ class Erasure:
     # organisation (filled by the clients app's ``identify``).
     person: dict[str, str] = field(default_factory=dict)
     known: list[str] = field(default_factory=list)
+    # Other people in the content being pseudonymised (a training's
+    # participants, the organisation's contact persons), as scrub_text's known
+    # people: dicts with the keys of ``person``.
+    people: list[dict[str, str]] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     kept: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
@@ -94,6 +102,9 @@ class ErasureHandler:
 
 
 _handlers: list[ErasureHandler] = []
+# handler name -> the module that registered it (its app decides the order).
+_modules: dict[str, str] = {}
+_ordered: list[ErasureHandler] = []  # handlers() computed once per registration
 
 
 def register_erasure(handler: ErasureHandler) -> ErasureHandler:
@@ -106,12 +117,34 @@ def register_erasure(handler: ErasureHandler) -> ErasureHandler:
         )
     _handlers[:] = [h for h in _handlers if h.name != handler.name]
     _handlers.append(handler)
+    _modules[handler.name] = sys._getframe(1).f_globals.get("__name__", "")
+    _ordered.clear()
     return handler
 
 
+def _app_position(module: str) -> int:
+    from django.apps import apps
+
+    configs = list(apps.get_app_configs())
+    for position, config in enumerate(configs):
+        if module == config.name or module.startswith(config.name + "."):
+            return position
+    return len(configs)
+
+
 def handlers() -> tuple[ErasureHandler, ...]:
-    """Return the handlers in registration order (lower apps first)."""
-    return tuple(_handlers)
+    """Return the handlers in INSTALLED_APPS order (lower apps first).
+
+    Not the order of registration: a module that imports another app's
+    ``erasure.py`` early would register that handler first, and erasing in
+    reverse would then delete a client before the trajectories that protect it.
+    Within one app, registration order.
+    """
+    if len(_ordered) != len(_handlers):
+        _ordered[:] = sorted(
+            _handlers, key=lambda h: _app_position(_modules.get(h.name, ""))
+        )
+    return tuple(_ordered)
 
 
 def covered_models() -> set[str]:
