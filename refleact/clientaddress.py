@@ -57,6 +57,13 @@ def _trusted(address: Address | None, networks: tuple[Network, ...]) -> bool:
     return address is not None and any(address in n for n in networks)
 
 
+def from_trusted_proxy(request) -> bool:
+    """True if request arrived from one of ``settings.TRUSTED_PROXIES``."""
+    meta = getattr(request, "META", None) or {}
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    return _trusted(_address(meta.get("REMOTE_ADDR") or ""), networks)
+
+
 def client_address(request) -> str | None:
     """Return the address of the client that sent request (see the module docstring)."""
     meta = getattr(request, "META", None) or {}

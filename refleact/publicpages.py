@@ -26,6 +26,9 @@ PUBLIC_PAGES: frozenset[str] = frozenset(
         "portal:reset_confirm",
         "portal:email_confirm",
         "portal:language",
+        # refleact/health.py: the load balancer's probes ("ok", "ready").
+        "healthz",
+        "readyz",
     }
 )
 

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "refleact.headers.PermissionsPolicyMiddleware",
+    # /healthz and /readyz, answered before sessions, auth and axes (refleact/health.py).
+    "refleact.health.ProbeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -336,6 +338,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 
+# /readyz names the checks that failed to loopback clients and to a request with
+# "Authorization: Bearer <this token>" (refleact/health.py); empty: loopback only.
+READYZ_TOKEN = env.str("READYZ_TOKEN", default="")
+
 # E-mail never carries personal data (policy); it only points to the portal.
 _EMAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"
 try:
@@ -450,6 +456,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes the web process itself over plain HTTP and takes a
+    # redirect for a failure; the probes carry no cookie and no personal data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         # Only behind a proxy that sets this header and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,218 @@
+"""/healthz and /readyz (issue 17, point 2): real failures, no mocks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connections
+
+from refleact.audit.models import AuditEvent
+from refleact.crypto.tests.conftest import make_person
+from refleact.localenv import new_key
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
+REMOTE = "203.0.113.5"
+TOKEN = "readyz-test-token-0123456789abcdef"
+
+
+@pytest.fixture
+def logged_in_staff(client, settings, staff_coach):
+    """A client carrying a staff session cookie, with the idle check on."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 60
+    client.force_login(staff_coach)
+    return client
+
+
+def _lines(response) -> list[str]:
+    return response.content.decode().splitlines()
+
+
+def test_healthz_says_ok_without_a_query_a_session_or_a_cookie(
+    logged_in_staff, django_assert_num_queries
+):
+    sessions, events = Session.objects.count(), AuditEvent.objects.count()
+
+    with (
+        django_assert_num_queries(0),
+        django_assert_num_queries(0, connection=connections["keystore"]),
+    ):
+        response = logged_in_staff.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert not response.cookies
+    assert (Session.objects.count(), AuditEvent.objects.count()) == (sessions, events)
+
+
+def test_readyz_with_everything_up_is_ready_and_names_each_check(client, settings):
+    settings.CELERY_BROKER_URL = ""
+    make_person()
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert _lines(response) == [
+        "ready",
+        "database: ok",
+        "keystore: ok",
+        "keys: ok",
+        "broker: not configured",
+    ]
+
+
+@pytest.mark.integration
+def test_readyz_connects_to_the_configured_broker(client, settings):
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("needs CELERY_BROKER_URL (a real Redis broker)")
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert "broker: ok" in _lines(response)
+
+
+def test_readyz_is_not_ready_when_the_broker_is_down(client, settings):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert _lines(response)[0] == "not ready"
+    assert "broker: failed" in _lines(response)
+    assert "keys: ok" in _lines(response)
+
+
+def test_readyz_is_not_ready_when_no_master_key_opens_the_key_store(client, settings):
+    settings.CELERY_BROKER_URL = ""
+    make_person()
+    # The master key that wrapped the stored data keys is gone from the settings.
+    settings.FIELD_ENCRYPTION_KEYS = [new_key()]
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "keys: failed" in _lines(response)
+    assert "keystore: ok" in _lines(response)
+
+
+def test_readyz_is_not_ready_when_the_master_keys_are_malformed(client, settings):
+    settings.CELERY_BROKER_URL = ""
+    settings.FIELD_ENCRYPTION_KEYS = ["te-kort"]
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "keys: failed" in _lines(response)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "::ffff:127.0.0.1"])
+def test_a_loopback_client_reads_what_failed(client, settings, address):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+
+    response = client.get("/readyz", REMOTE_ADDR=address)
+
+    assert "broker: failed" in _lines(response)
+
+
+def test_a_remote_client_reads_only_not_ready(client, settings):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+
+    response = client.get("/readyz", REMOTE_ADDR=REMOTE)
+
+    assert response.status_code == 503
+    assert response.content == b"not ready\n"
+
+
+def test_a_remote_client_reads_only_ready(client, settings):
+    settings.CELERY_BROKER_URL = ""
+
+    response = client.get("/readyz", REMOTE_ADDR=REMOTE)
+
+    assert response.status_code == 200
+    assert response.content == b"ready\n"
+
+
+def test_the_right_token_shows_what_failed_and_a_wrong_one_does_not(client, settings):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.READYZ_TOKEN = TOKEN
+
+    right = client.get(
+        "/readyz", REMOTE_ADDR=REMOTE, HTTP_AUTHORIZATION=f"Bearer {TOKEN}"
+    )
+    wrong = client.get(
+        "/readyz", REMOTE_ADDR=REMOTE, HTTP_AUTHORIZATION=f"Bearer {TOKEN[:-1]}x"
+    )
+    from_loopback_with_a_wrong_token = client.get(
+        "/readyz", HTTP_AUTHORIZATION="Bearer guessed"
+    )
+
+    assert "broker: failed" in _lines(right)
+    assert wrong.content == b"not ready\n"
+    assert from_loopback_with_a_wrong_token.content == b"not ready\n"
+
+
+def test_no_token_configured_means_no_bearer_header_is_accepted(client, settings):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.READYZ_TOKEN = ""
+
+    response = client.get("/readyz", REMOTE_ADDR=REMOTE, HTTP_AUTHORIZATION="Bearer ")
+
+    assert response.content == b"not ready\n"
+
+
+def test_a_remote_client_behind_a_trusted_proxy_reads_only_not_ready(client, settings):
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.TRUSTED_PROXIES = ("127.0.0.1/32",)
+
+    remote = client.get("/readyz", HTTP_X_FORWARDED_FOR=REMOTE)
+    local = client.get("/readyz", HTTP_X_FORWARDED_FOR="127.0.0.1")
+
+    assert remote.content == b"not ready\n"
+    assert "broker: failed" in _lines(local)
+
+
+def test_a_request_forwarded_by_an_untrusted_local_proxy_reads_only_not_ready(
+    client, settings
+):
+    # A proxy on this machine that DJANGO_TRUSTED_PROXIES does not name: the
+    # loopback address is the proxy's, the client may be anywhere.
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.TRUSTED_PROXIES = ()
+
+    response = client.get("/readyz", HTTP_X_FORWARDED_FOR=REMOTE)
+
+    assert response.content == b"not ready\n"
+
+
+def test_readyz_writes_no_session_cookie_or_audit_row(logged_in_staff, settings):
+    settings.CELERY_BROKER_URL = ""
+    sessions, events = Session.objects.count(), AuditEvent.objects.count()
+
+    response = logged_in_staff.get("/readyz")
+
+    assert response.status_code == 200
+    assert not response.cookies
+    assert (Session.objects.count(), AuditEvent.objects.count()) == (sessions, events)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_the_probes_answer_plain_http_while_everything_else_is_redirected(
+    client, settings, path
+):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.CELERY_BROKER_URL = ""
+
+    assert client.get(path).status_code == 200
+    assert client.get("/privacy/").status_code == 301
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_the_probes_take_only_get_and_head(client, path):
+    assert client.head(path).status_code in (200, 503)
+    assert client.post(path).status_code == 405
