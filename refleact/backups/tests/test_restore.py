@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import uuid
 from io import StringIO
@@ -228,20 +229,6 @@ def test_both_restored_from_before_the_erasure_are_erased_again(
     assert_erased_stays_erased_and_kept_opens(erased, kept, owner)
 
 
-def test_a_journal_given_with_the_restore_is_merged(practice, owner, tmp_path):
-    """The live journal lost (say its disk failed): a copy kept apart still works."""
-    erased, kept = practice
-    backup(tmp_path / "b")
-    erase_through_the_sweep(erased)
-    apart = tmp_path / "journal-kept-apart.jsonl"
-    apart.write_text(journal_path().read_text())
-    journal_path().unlink()
-
-    restore(tmp_path / "b", journal=str(apart))
-
-    assert_erased_stays_erased_and_kept_opens(erased, kept, owner)
-
-
 # -- into a fresh database, as an operator runs it --------------------------------
 
 
@@ -284,16 +271,23 @@ def fresh_database(tmp_path):
             _pg("dropdb", live, name)
 
 
-def run_deploy(script: str, *args: str, database: str, sealed: Path):
+def run_deploy(
+    script: str,
+    *args: str,
+    sealed: Path,
+    journal: Path,
+    database: str = "default",
+    keystore: str = "keystore",
+):
     env = {
         **os.environ,
         # The production settings, as an operator runs it (the test keys are in the
         # environment: refleact.settings_test put them there).
         "DJANGO_SETTINGS_MODULE": "refleact.settings",
         "DATABASE_URL": _url(connections[database].settings_dict),
-        "KEYSTORE_DATABASE_URL": _url(connections["keystore"].settings_dict),
+        "KEYSTORE_DATABASE_URL": _url(connections[keystore].settings_dict),
         "SEALED_FILES_DIR": str(sealed),
-        "ERASURE_JOURNAL_PATH": str(journal_path()),
+        "ERASURE_JOURNAL_PATH": str(journal),
         "PYTHON": str(ROOT / ".venv" / "bin" / "python")
         if (ROOT / ".venv" / "bin" / "python").exists()
         else "python3",
@@ -313,17 +307,23 @@ def run_deploy(script: str, *args: str, database: str, sealed: Path):
 def test_a_data_backup_restored_into_a_fresh_database_opens_with_the_current_keys(
     practice, fresh_database, tmp_path, settings
 ):
+    """A new machine: its own (still empty) journal file, and the journal kept
+    apart on its own storage given with --journal: the two are merged."""
     erased, kept = practice
     backup(tmp_path / "b", data_only=True)
     erase_through_the_sweep(erased)
     sealed = tmp_path / "fresh-sealed-files"
+    apart = tmp_path / "journal-kept-apart.jsonl"
+    apart.write_text(journal_path().read_text())
 
     result = run_deploy(
         "restore",
         str(tmp_path / "b"),
         "--data-only",
+        f"--journal={apart}",
         database=fresh_database,
         sealed=sealed,
+        journal=tmp_path / "new-machine-erasures.jsonl",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -344,6 +344,22 @@ def test_a_data_backup_restored_into_a_fresh_database_opens_with_the_current_key
     settings.SEALED_FILES_DIR = str(sealed)
     assert b"".join(open_chunks(attachment)) == KEPT_FILE
 
+    # The targets are not what the sets expect (the two URLs swapped): refused,
+    # and both databases stay as they are.
+    result = run_deploy(
+        "restore",
+        str(tmp_path / "b"),
+        "--data-only",
+        database="keystore",
+        keystore=fresh_database,
+        sealed=sealed,
+        journal=journal_path(),
+    )
+    assert result.returncode == 2
+    assert "DATABASE_URL names a key-store database" in result.stderr
+    assert restored.filter(pk=kept.pk).exists()
+    assert DataKey.objects.filter(holder_id=kept.holder_id).exists()
+
 
 # -- refused, and nothing changed -------------------------------------------------
 
@@ -354,50 +370,44 @@ def _damage(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda b: _damage(b / "data" / "database.dump"), id="dump"),
-        pytest.param(lambda b: _damage(b / "data" / "sealed-files.tar"), id="tar"),
-        pytest.param(lambda b: _damage(b / "keys" / "keystore.dump"), id="keys"),
-        pytest.param(lambda b: (b / "MANIFEST").write_text("{not json"), id="manifest"),
-        pytest.param(lambda b: (b / "MANIFEST").unlink(), id="no-manifest"),
-        pytest.param(lambda b: (b / "keys" / "keystore.dump").unlink(), id="missing"),
-        pytest.param(
-            lambda b: (b / "MANIFEST").write_text(
-                (b / "MANIFEST")
-                .read_text()
-                .replace('"sqlite"', '"other"')
-                .replace('"postgresql"', '"other"')
-            ),
-            id="other-engine",
-        ),
-    ],
-)
-def test_a_damaged_backup_is_refused_and_nothing_changes(
-    practice, owner, tmp_path, damage
-):
+DAMAGES = {
+    "dump": lambda b: _damage(b / "data" / "database.dump"),
+    "tar": lambda b: _damage(b / "data" / "sealed-files.tar"),
+    "keys": lambda b: _damage(b / "keys" / "keystore.dump"),
+    "manifest": lambda b: (b / "MANIFEST").write_text("{not json"),
+    "no-manifest": lambda b: (b / "MANIFEST").unlink(),
+    "missing": lambda b: (b / "keys" / "keystore.dump").unlink(),
+    "other-engine": lambda b: (b / "MANIFEST").write_text(
+        (b / "MANIFEST")
+        .read_text()
+        .replace('"sqlite"', '"other"')
+        .replace('"postgresql"', '"other"')
+    ),
+}
+
+
+def test_a_damaged_backup_is_refused_and_nothing_changes(practice, owner, tmp_path):
     erased, kept = practice
-    backup(tmp_path / "b")
-    later = ClientFactory(email="na.de.backup@voorbeeld.example")
-    damage(tmp_path / "b")
-
-    with pytest.raises(CommandError) as refused:
-        restore(tmp_path / "b")
-
-    assert refused.value.returncode == 2
-    assert Client.objects.filter(pk=later.pk).exists()
-    assert found(owner, "na.de.backup@voorbeeld.example") == [later.pk]
-    assert DataKey.objects.filter(holder_id=later.holder_id).exists()
-
-
-def test_a_backup_is_never_written_over(practice, tmp_path):
     backup(tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "MANIFEST").read_text())
     assert set(manifest["sets"]) == {"data", "keys", "journal"}
-
     with pytest.raises(CommandError, match="already holds a backup") as refused:
-        backup(tmp_path / "b")
-
+        backup(tmp_path / "b")  # a backup is never written over
     assert refused.value.returncode == 2
     assert json.loads((tmp_path / "b" / "MANIFEST").read_text()) == manifest
+    later = ClientFactory(email="na.de.backup@voorbeeld.example")
+
+    for name, damage in DAMAGES.items():
+        copy = tmp_path / name
+        shutil.copytree(tmp_path / "b", copy)
+        damage(copy)
+
+        with pytest.raises(CommandError) as refused:
+            restore(copy)
+
+        assert refused.value.returncode == 2, name
+        # Nothing of the live databases changed: a restore would have lost it.
+        assert Client.objects.filter(pk=later.pk).exists(), name
+        assert found(owner, "na.de.backup@voorbeeld.example") == [later.pk], name
+        assert DataKey.objects.filter(holder_id=later.holder_id).exists(), name
+    assert found(owner, ERASED_PERSON["email"]) == [erased.pk]  # not yet swept
