@@ -1,6 +1,6 @@
 """Benchmark: the client's export ("Download mijn gegevens") at 100 and 1,000 entries.
 
-    python bench/export.py [--sizes 100,1000]
+    python bench/export.py [--sizes 100,1000] [--formats json,pdf,zip]
 
 For each size, a fresh pair of temporary SQLite files (the project's settings),
 migrated, then one client with one coaching trajectory holding that many dossier
@@ -99,7 +99,7 @@ def _download(client, fmt: str) -> int:
     return sum(len(chunk) for chunk in make(client=client))
 
 
-def _child(entries: int) -> None:
+def _child(entries: int, formats: tuple[str, ...]) -> None:
     import django
 
     django.setup()
@@ -112,13 +112,13 @@ def _child(entries: int) -> None:
         call_command("migrate", database=alias, verbosity=0)
     warm = _seed(1, tag="warm")
     client = _seed(entries, tag="bench")
-    for fmt in FORMATS:
+    for fmt in formats:
         _download(warm, fmt)  # WeasyPrint's fonts and caches, once per process
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # reset the high-water mark
     rss_before = _rss_kb("VmRSS")
     results = []
-    for fmt in FORMATS:
+    for fmt in formats:
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
@@ -132,7 +132,7 @@ def _child(entries: int) -> None:
     print(" ".join(results), f"rss {rss:.1f}")
 
 
-def _run(entries: int) -> dict[str, tuple[float, ...]]:
+def _run(entries: int, formats: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
     workdir = Path(tempfile.mkdtemp(prefix="refleact-bench-export-"))
     env = {
         **os.environ,
@@ -144,7 +144,14 @@ def _run(entries: int) -> dict[str, tuple[float, ...]]:
     }
     try:
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(entries)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(entries),
+                "--formats",
+                ",".join(formats),
+            ],
             env=env,
             cwd=ROOT,
             check=True,
@@ -153,9 +160,9 @@ def _run(entries: int) -> dict[str, tuple[float, ...]]:
         ).stdout
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    words = out.split()[-(4 * len(FORMATS) + 2) :]
+    words = out.split()[-(4 * len(formats) + 2) :]
     result = {}
-    for i in range(len(FORMATS)):
+    for i in range(len(formats)):
         fmt, peak, seconds, size = words[4 * i : 4 * i + 4]
         result[fmt] = (float(peak), float(seconds), int(size))
     result["rss"] = (float(words[-1]),)
@@ -165,23 +172,25 @@ def _run(entries: int) -> dict[str, tuple[float, ...]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    formats = tuple(f for f in args.formats.split(",") if f in FORMATS)
     if args.child:
         sys.path.insert(0, str(ROOT))
-        _child(args.child)
+        _child(args.child, formats)
         return
     small, large = (int(s) for s in args.sizes.split(","))
-    runs = {"small": _run(small), "large": _run(large)}
+    runs = {"small": _run(small, formats), "large": _run(large, formats)}
     for name, run in runs.items():
-        for fmt in FORMATS:
+        for fmt in formats:
             peak, seconds, size = run[fmt]
             print(f"{fmt}_peak_mb_{name}: {peak:.2f}")
             print(f"{fmt}_seconds_{name}: {seconds:.2f}")
             print(f"{fmt}_bytes_{name}: {size}")
         print(f"rss_peak_mb_{name}: {run['rss'][0]:.1f}")
-    m_small = max(runs["small"][fmt][0] for fmt in FORMATS)
-    m_large = max(runs["large"][fmt][0] for fmt in FORMATS)
+    m_small = max(runs["small"][fmt][0] for fmt in formats)
+    m_large = max(runs["large"][fmt][0] for fmt in formats)
     print(f"entries_small: {small}")
     print(f"entries_large: {large}")
     print(f"peak_mb_small: {m_small:.2f}")
