@@ -235,3 +235,21 @@ def test_an_approved_deletion_takes_the_participant_out_of_the_trainings(
     raw = _dossier_tables_text()
     for value in (holder.hex, str(holder), pk.hex, str(pk)):
         assert value not in raw
+
+
+def test_an_evaluation_asked_of_a_participant_mails_them_only(
+    account_a,
+    account_b,
+    coach,
+    client_a,
+    client_b,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    course = training(OrganisationFactory(), coach, client_a, client_b, tag="drie")
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        row = asked(course, coach, client_b)
+    (message,) = mailoutbox
+    assert message.to == [client_b.email]
+    assert f"/portal/evaluaties/{row.pk}/" in message.body
