@@ -23,6 +23,17 @@ from refleact.crypto.fields import (
 )
 from refleact.crypto.models import EncryptedModel, HolderIdField
 
+# Sized for a practice of up to 10,000 clients and a platform of up to 1,000,000
+# (issue 16), by CipherSweet's C = R / 2^bits, the rows expected to share a
+# digest, aiming for 2 <= C < sqrt(R):
+#   e-mail (R = clients):      R = 10,000: C = 2.4;  R = 1,000,000: C = 244 (< 1,000)
+#   name tokens (R ~ 2.5/client): 10,000: C = 6.1;   1,000,000: C = 610 (< 1,581)
+# 12 bits hold 2 <= C < sqrt(R) for e-mail from 8,192 to 16.7 million rows. An
+# exact lookup opens about C + 1 candidates (8 bits: 40 at 10,000, 3,900 at
+# 1,000,000). What the digests leak, and the rebuild after a change of bits:
+# refleact/crypto/README.md, "Sizing".
+BLIND_INDEX_BITS = 12
+
 
 class Language(models.TextChoices):
     DUTCH = "nl", "Nederlands"
@@ -34,7 +45,9 @@ class Organisation(EncryptedModel):
 
     holder_id = HolderIdField(default=uuid.uuid4)
     name = EncryptedCharField(_("name"), max_length=200)
-    name_index = BlindIndexField(source="name", kind=BlindIndexField.TOKENS)
+    name_index = BlindIndexField(
+        source="name", kind=BlindIndexField.TOKENS, bits=BLIND_INDEX_BITS
+    )
     # Billing details needed for invoices (copied onto each invoice when issued).
     billing_name = EncryptedCharField(_("billing name"), max_length=200, blank=True)
     billing_address = EncryptedTextField(_("billing address"), blank=True)
@@ -108,9 +121,13 @@ class Client(EncryptedModel):
     )
     # One client per e-mail: checked by opening candidates under a lock, not by a
     # unique constraint on the (deliberately colliding) truncated index.
-    email_index = BlindIndexField(source="email", unique_plaintext=True)
+    email_index = BlindIndexField(
+        source="email", unique_plaintext=True, bits=BLIND_INDEX_BITS
+    )
     name_index = BlindIndexField(
-        source=("first_name", "last_name"), kind=BlindIndexField.TOKENS
+        source=("first_name", "last_name"),
+        kind=BlindIndexField.TOKENS,
+        bits=BLIND_INDEX_BITS,
     )
     created_at = models.DateTimeField(
         _("created"), default=timezone.now, editable=False

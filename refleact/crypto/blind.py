@@ -12,14 +12,14 @@ Truncation follows CipherSweet's guidance (paragonie/ciphersweet, docs/SECURITY.
 expected to coincide with C = R / 2^b others, and one should "aim for
 2 <= C < sqrt(R)". C >= 2 means a digest never points at one row only, so equal
 digests do not prove equal plaintexts; C < sqrt(R) keeps the index worth having.
-Refleact plans for a practice's clients over its lifetime: from about 500 to
-65,000 e-mail addresses per index (the benchmark's 10,000 in between), and about
-two to three name tokens per person. b = 8 gives C = 2 at R = 512 and
-C = 256 = sqrt(65,536) at R = 65,536: the whole planned range. Below 512 rows C
-falls under 2; for the e-mail index that reveals nothing, because e-mail addresses
-are unique (``unique_plaintext``), so no two rows share a plaintext to betray. For
+Refleact plans for a practice of up to 10,000 clients and a platform of up to
+1,000,000: the clients' indexes have 12 bits (``clients.models.BLIND_INDEX_BITS``):
+e-mail C = 2.4 at 10,000 and 244 (< sqrt = 1,000) at 1,000,000; name tokens
+(about 2.5 per client) C = 6.1 and 610 (< 1,581). Below 8,192 rows the e-mail
+index's C falls under 2; that reveals nothing, because e-mail addresses are
+unique (``unique_plaintext``), so no two rows share a plaintext to betray. For
 names, see refleact/crypto/README.md ("Blind indexes") for what the token index
-still shows.
+still shows, and for the rebuild a change of bits needs.
 
 A truncated index collides on purpose, so a match is only a candidate: every lookup
 opens the candidates and compares plaintext before a row counts (``search``), and
@@ -353,9 +353,10 @@ def search(queryset, index: str, term: str):
     a collision of the truncated index never returns the wrong row.
     """
     field = index_field(queryset.model, index)
-    matching = [
-        obj.pk for obj in field.candidates(queryset, term) if field.matches(obj, term)
-    ]
+    # Only what the comparison reads (the holder's key opens the sources), and
+    # no ORDER BY: the candidates are compared, not shown.
+    candidates = field.candidates(queryset, term).only("holder_id", *field.source)
+    matching = [obj.pk for obj in candidates.order_by() if field.matches(obj, term)]
     return queryset.filter(pk__in=matching)
 
 
