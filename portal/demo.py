@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.demo import demo_people
-from clients.models import Client
+from clients.models import Client, Organisation
 from consent.models import PolicyNotice
 from dossiers import services as dossier_services
 from dossiers.models import (
@@ -61,6 +61,35 @@ def _coaching(client: Client, coach) -> Trajectory:
         start_date=timezone.localdate() - timedelta(days=40),
     )
     return dossier_services.trajectory_save(actor=coach, trajectory=trajectory)
+
+
+def _training(client: Client, coach) -> None:
+    """An organisation's training the client takes part in, with an evaluation
+    asked of them ("Trainings you take part in" in the portal)."""
+    organisation = client.organisation or Organisation.objects.first()
+    if organisation is None:
+        return
+    training = dossier_services.trajectory_save(
+        actor=coach,
+        trajectory=Trajectory(
+            kind=Trajectory.Kind.TRAINING,
+            organisation=organisation,
+            coach=coach,
+            learning_question="Samen beter feedback geven in het team.",
+            status=Trajectory.Status.ACTIVE,
+            start_date=timezone.localdate() - timedelta(days=20),
+        ),
+    )
+    training.participants.add(client)
+    dossier_services.evaluation_save(
+        actor=coach,
+        evaluation=Evaluation(
+            trajectory=training,
+            participant=client,
+            moment=Evaluation.Moment.DURING,
+            questions="Wat neemt u mee uit de training?",
+        ),
+    )
 
 
 def _fill(client: Client, account: PortalAccount, coach) -> None:
@@ -116,6 +145,7 @@ def _fill(client: Client, account: PortalAccount, coach) -> None:
             unit_price="95.00",
         )
     )
+    _training(client, coach)
     services.request_submit(
         account=account,
         kind="question",

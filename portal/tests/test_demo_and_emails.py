@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from clients.models import Client
-from portal import notices
+from portal import notices, selectors
 from portal.models import PortalAccount
 from portal.tests.conftest import logged_in
 
@@ -49,6 +49,10 @@ def test_demo_client_has_a_login_and_something_in_every_section(demo, client):
     ):
         page = client.get(reverse(f"portal:{name}")).content.decode()
         assert "entry" in page, name
+    # An organisation's training they take part in, with an evaluation for them.
+    account = PortalAccount.objects.get()
+    assert selectors.trainings_for_participant(client=account.client).exists()
+    assert account.client.training_evaluations.exists()
     # A second run changes nothing and prints no password.
     assert portal_demo.build(stdout=io.StringIO()) == []
     assert PortalAccount.objects.count() == 1
