@@ -216,3 +216,28 @@ def test_the_probes_answer_plain_http_while_everything_else_is_redirected(
 def test_the_probes_take_only_get_and_head(client, path):
     assert client.head(path).status_code in (200, 503)
     assert client.post(path).status_code == 405
+
+
+@pytest.mark.django_db(databases="__all__", transaction=True)
+def test_readyz_is_not_ready_when_the_key_store_database_is_unreachable(
+    client, settings, tmp_path
+):
+    settings.CELERY_BROKER_URL = ""
+    keystore = connections["keystore"]
+    name = keystore.settings_dict["NAME"]
+    missing = (
+        str(tmp_path / "no-such-dir" / "keystore.sqlite3")
+        if keystore.vendor == "sqlite"
+        else f"{name}_missing"
+    )
+    keystore.close()
+    keystore.settings_dict["NAME"] = missing
+    try:
+        response = client.get("/readyz")
+    finally:
+        keystore.close()
+        keystore.settings_dict["NAME"] = name
+
+    assert response.status_code == 503
+    assert "keystore: failed" in _lines(response)
+    assert "database: ok" in _lines(response)
