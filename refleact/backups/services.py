@@ -452,27 +452,36 @@ def _restore_database(alias: str, dump: Path) -> None:
 
 
 def _restore_sealed_files(tar_path: Path) -> int:
-    """Put the archive's files in place of SEALED_FILES_DIR's (a swap of directories)."""
+    """Make SEALED_FILES_DIR hold exactly the archive's files.
+
+    Extracted into a staging directory inside SEALED_FILES_DIR itself (so the
+    moves stay on one file system, also when the directory is a mount point),
+    then each file moved into place; stored files the archive lacks are removed
+    (the restored database does not know them).
+    """
     root = Path(settings.SEALED_FILES_DIR)
-    root.parent.mkdir(parents=True, exist_ok=True)
-    suffix = secrets.token_hex(4)
-    fresh = root.with_name(f".{root.name}.restoring-{suffix}")
-    old = root.with_name(f".{root.name}.replaced-{suffix}")
-    _private_dir(fresh)
-    count = 0
-    with tarfile.open(tar_path, "r:") as tar:
-        for member in tar:
-            source = tar.extractfile(member)
-            if source is None or not _STORED_NAME.fullmatch(member.name):
-                continue  # checked before: never reached
-            with source, (fresh / member.name).open("xb") as target:
-                shutil.copyfileobj(source, target, _CHUNK)
-            count += 1
-    if root.exists():
-        root.replace(old)
-    fresh.replace(root)
-    shutil.rmtree(old, ignore_errors=True)
-    return count
+    _private_dir(root)
+    staging = root / f".restoring-{secrets.token_hex(4)}"
+    _private_dir(staging)
+    names: set[str] = set()
+    try:
+        with tarfile.open(tar_path, "r:") as tar:
+            for member in tar:
+                source = tar.extractfile(member)
+                if source is None or not _STORED_NAME.fullmatch(member.name):
+                    continue  # checked before: never reached
+                with source, (staging / member.name).open("xb") as target:
+                    shutil.copyfileobj(source, target, _CHUNK)
+                names.add(member.name)
+        for path in root.iterdir():
+            if path.is_file() and _STORED_NAME.fullmatch(path.name):
+                if path.name not in names:
+                    path.unlink()
+        for name in names:
+            (staging / name).replace(root / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return len(names)
 
 
 def _journal_merged(paths: list[Path], into: Path) -> int:

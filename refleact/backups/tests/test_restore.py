@@ -187,15 +187,19 @@ def assert_erased_stays_erased_and_kept_opens(erased, kept, owner):
 
 
 def test_data_restore_from_before_the_erasure_with_the_current_key_store(
-    practice, owner, tmp_path
+    practice, owner, tmp_path, settings
 ):
     erased, kept = practice
     backup(tmp_path / "b", data_only=True)
     erase_through_the_sweep(erased)
+    # A file stored after the backup: the restored data does not know it.
+    later = Path(settings.SEALED_FILES_DIR) / ("0" * 40)
+    later.write_bytes(b"sealed after the backup")
 
     out = restore(tmp_path / "b", data_only=True)
 
     assert "verified" in out
+    assert not later.exists()
     assert_erased_stays_erased_and_kept_opens(erased, kept, owner)
     for value in (*ERASED_PERSON.values(), *KEPT_PERSON.values()):
         assert value not in out
