@@ -87,7 +87,6 @@ def _broker() -> str:
         transport_options={
             "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
             "socket_timeout": BROKER_TIMEOUT_SECONDS,
-            "max_retries": 0,
         },
     )
     try:
