@@ -414,4 +414,8 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(practice, owner, tmp_pa
         assert Client.objects.filter(pk=later.pk).exists(), name
         assert found(owner, "na.de.backup@voorbeeld.example") == [later.pk], name
         assert DataKey.objects.filter(holder_id=later.holder_id).exists(), name
+    with pytest.raises(CommandError, match="--journal") as refused:
+        restore(tmp_path / "b", journal=str(tmp_path / "no-such-journal.jsonl"))
+    assert refused.value.returncode == 2
+    assert Client.objects.filter(pk=later.pk).exists()
     assert found(owner, ERASED_PERSON["email"]) == [erased.pk]  # not yet swept
