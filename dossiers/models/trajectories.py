@@ -239,6 +239,14 @@ class Appointment(EncryptedModel):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["starts_at"]
+        indexes = [
+            # dossiers.dashboard.coming_appointments: the access filter names
+            # the coach's trajectories, so the database reads only each one's
+            # appointments of the week, not every appointment it ever had.
+            models.Index(
+                fields=["trajectory", "starts_at"], name="appointment_traj_starts"
+            ),
+        ]
 
     def __str__(self) -> str:
         # The locale's format (refleact/formats): lists and inline headers show it.
