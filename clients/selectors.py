@@ -66,6 +66,12 @@ def _unused() -> Q:
     return unused
 
 
+def organisations_unused() -> QuerySet[Organisation]:
+    """Return the organisations that no registered model (a client, a trajectory,
+    ...) uses: the retention sweep's candidates for erasing an unused holder."""
+    return Organisation.objects.filter(_unused())
+
+
 def unused_organisations_created_by(user) -> QuerySet[Organisation]:
     """Return the organisations user created that nothing uses yet."""
     return Organisation.objects.filter(Q(created_by=user) & _unused())

@@ -14,12 +14,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from clients.models import Client, Organisation
-from dossiers.models import Evaluation, Invoice, Trajectory
+from clients.selectors import organisations_unused
+from dossiers.models import Evaluation, Invoice, Quote, Trajectory
 from refleact.audit.models import AuditEvent
+from refleact.crypto import keyring
 from refleact.erasure.models import RetentionLogEntry
 from refleact.erasure.registry import Erasure, Rule, handlers
 from refleact.erasure.services import (
@@ -31,6 +33,9 @@ from refleact.erasure.services import (
 from refleact.inventory.declarations import End, declarations
 
 CLIENT = "clients.Client"
+# Rows fetched per query by the sweep's loops, and trajectories per key-cache
+# flush: memory bounded by a batch, whatever the backlog.
+BATCH = 500
 ORGANISATION = "clients.Organisation"
 
 
@@ -45,6 +50,7 @@ class RetentionSummary:
 
     processed: int = 0
     held: int = 0
+    unused_erased: int = 0
     invoices_removed: int = 0
     keys_destroyed: int = 0
 
@@ -228,6 +234,88 @@ def trajectory_retention_apply(
     return erasure.rule, erasure.erasing
 
 
+def unused_before(now):
+    """Return the moment before which a holder untouched by any trajectory has
+    been idle long enough to go (RETENTION_UNUSED_HOLDER_DAYS)."""
+    return now - timedelta(days=settings.RETENTION_UNUSED_HOLDER_DAYS)
+
+
+def _holds_nothing_kept():
+    # No invoice or quote under the holder's own key (an issued invoice is
+    # sealed under the practice key and hangs on a trajectory, so a holder
+    # without trajectories has none; checked all the same).
+    return ~Exists(Invoice.objects.filter(holder_id=OuterRef("holder_id"))) & ~Exists(
+        Quote.objects.filter(holder_id=OuterRef("holder_id"))
+    )
+
+
+def unused_clients(*, before):
+    """Return the clients no trajectory touches, idle since before ``before``.
+
+    Policy: personal data only as long as the work needs it. Untouched: not the
+    client of a trajectory, not a participant, and not a contact person of an
+    organisation with a trajectory still to process (its pseudonymisation
+    scrubs the contact persons' names). Idle: created, changed and last active
+    before ``before``. A client whose intake trajectory exists is never here:
+    that trajectory's retention decides.
+    """
+    participants = Trajectory.participants.through.objects
+    unprocessed = Trajectory.objects.filter(retention_done_at__isnull=True)
+    return Client.objects.filter(
+        Q(created_at__lt=before, updated_at__lt=before, last_activity_at__lt=before)
+        & ~Exists(Trajectory.objects.filter(client=OuterRef("pk")))
+        & ~Exists(Trajectory.objects.filter(holder_id=OuterRef("holder_id")))
+        & ~Exists(participants.filter(client=OuterRef("pk")))
+        & ~Exists(unprocessed.filter(organisation=OuterRef("organisation")))
+        & ~Exists(unprocessed.filter(holder_id=OuterRef("organisation__holder_id")))
+        & _holds_nothing_kept()
+    )
+
+
+def unused_organisations(*, before):
+    """Return the organisations nothing uses, idle since before ``before``.
+
+    Nothing uses it: no trajectory holds or names it, and no client (contact
+    person) or other registered use points at it (clients.selectors). Its
+    contact persons go first as unused clients, so in one sweep an unused
+    organisation follows its unused contact persons.
+    """
+    return organisations_unused().filter(
+        Q(created_at__lt=before, updated_at__lt=before)
+        & ~Exists(Trajectory.objects.filter(holder_id=OuterRef("holder_id")))
+        & ~Exists(Trajectory.objects.filter(organisation=OuterRef("pk")))
+        & ~Exists(Client.objects.filter(organisation=OuterRef("pk")))
+        & _holds_nothing_kept()
+    )
+
+
+def _unused_rows(kind: str, *, before):
+    return (
+        unused_clients(before=before)
+        if kind == CLIENT
+        else unused_organisations(before=before)
+    )
+
+
+@transaction.atomic
+def unused_holder_erase(*, kind: str, pk, now, dry_run: bool = False) -> bool:
+    """Erase one unused client or organisation; False if it is no longer unused.
+
+    As any erasure: every app's rows, its journal entry, and once the data
+    commit is done its key (holder_erase). With ``dry_run`` all is rolled back.
+    """
+    rows = _unused_rows(kind, before=unused_before(now)).filter(pk=pk)
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True, of=("self",))
+    holder_id = rows.values_list("holder_id", flat=True).first()
+    if holder_id is None:
+        return False
+    holder_erase(erasure=Erasure(holder_id=holder_id, kind=kind, rule=Rule.UNUSED))
+    if dry_run:
+        transaction.set_rollback(True)
+    return True
+
+
 def _invoice_keep_years() -> int:
     years = [
         d.keep_years
@@ -269,11 +357,13 @@ def retention_sweep(
     now=None,
     dry_run: bool = False,
     on_processed: Callable[[int, str, bool], None] | None = None,
+    on_unused: Callable[[str, object], None] | None = None,
 ) -> RetentionSummary:
     """Carry out every due retention action; safe to run twice or at once.
 
     ``on_processed(pk, rule, holder_erased)`` is called after each processed
-    trajectory (after its commit), so a caller can report as the sweep goes.
+    trajectory (after its commit), ``on_unused(kind, pk)`` after each unused
+    client or organisation erased, so a caller can report as the sweep goes.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -282,7 +372,14 @@ def retention_sweep(
         # First the destructions a crash left undone (their data already went).
         summary.keys_destroyed = keys_destroy_pending()
     due = retention_due(today=today).order_by("retention_due_on", "pk")
-    for pk in due.values_list("pk", flat=True).iterator(chunk_size=500):
+    for done, pk in enumerate(
+        due.values_list("pk", flat=True).iterator(chunk_size=BATCH)
+    ):
+        if done % BATCH == 0:
+            # Bounded memory: the keys a batch unwrapped go with it (an erased
+            # holder's key is forgotten anyway; participants' and staff keys
+            # would otherwise stay until the cache's own bound).
+            keyring.clear_cache()
         outcome = trajectory_retention_apply(pk=pk, now=now, dry_run=dry_run)
         if outcome is None:
             summary.held += 1
@@ -290,5 +387,18 @@ def retention_sweep(
         summary.processed += 1
         if on_processed is not None:
             on_processed(pk, *outcome)
+    # Clients first: an organisation whose contact persons go is unused after.
+    before = unused_before(now)
+    for kind in (CLIENT, ORGANISATION):
+        rows = _unused_rows(kind, before=before).order_by("pk")
+        for done, pk in enumerate(
+            rows.values_list("pk", flat=True).iterator(chunk_size=BATCH)
+        ):
+            if done % BATCH == 0:
+                keyring.clear_cache()
+            if unused_holder_erase(kind=kind, pk=pk, now=now, dry_run=dry_run):
+                summary.unused_erased += 1
+                if on_unused is not None:
+                    on_unused(kind, pk)
     summary.invoices_removed = invoices_purge(today=today, dry_run=dry_run)
     return summary

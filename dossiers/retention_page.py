@@ -8,8 +8,9 @@ names trajectories by id, never a person.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
-from dossiers import selectors
+from clients.selectors import clients_for_user, organisations_for_user
+from dossiers import retention, selectors
 from dossiers.models import Trajectory
 from refleact.dashboard import Deadline, Section, SectionContent
 from refleact.erasure.models import RetentionLogEntry
@@ -33,7 +35,7 @@ def retention_deadlines(*, user, now) -> list[Deadline]:
     rows = selectors.retention_coming(user=user).select_related(
         "client", "organisation"
     )[:COMING_MAX]
-    return [
+    deadlines = [
         Deadline(
             due=timezone.make_aware(datetime.combine(t.retention_due_on, time.min)),
             label=_("Retention: %(action)s %(trajectory)s")
@@ -43,6 +45,55 @@ def retention_deadlines(*, user, now) -> list[Deadline]:
             overdue=t.retention_due_on < today,
         )
         for t in rows
+    ]
+    return deadlines + unused_deadlines(user=user, now=now)
+
+
+def _unused_due(row):
+    idle_since = max(
+        row.created_at, row.updated_at, getattr(row, "last_activity_at", row.created_at)
+    )
+    return idle_since + timedelta(days=settings.RETENTION_UNUSED_HOLDER_DAYS)
+
+
+def unused_deadlines(*, user, now) -> list[Deadline]:
+    """Return the unused clients and organisations the sweep will erase within
+    RETENTION_GRACE_DAYS (or is late for), that this user may see.
+
+    The same warning time as a closed trajectory gets: until then a coach who
+    still needs the holder starts a trajectory or changes it, and it stays.
+    """
+    horizon = retention.unused_before(now) + timedelta(
+        days=settings.RETENTION_GRACE_DAYS
+    )
+    coming = [
+        (
+            row,
+            "admin:clients_client_change",
+            _("Retention: erase unused client %(holder)s"),
+        )
+        for row in retention.unused_clients(before=horizon)
+        .filter(pk__in=clients_for_user(user=user).values("pk"))
+        .order_by("last_activity_at", "pk")[:COMING_MAX]
+    ] + [
+        (
+            row,
+            "admin:clients_organisation_change",
+            _("Retention: erase unused organisation %(holder)s"),
+        )
+        for row in retention.unused_organisations(before=horizon)
+        .filter(pk__in=organisations_for_user(user=user).values("pk"))
+        .order_by("updated_at", "pk")[:COMING_MAX]
+    ]
+    return [
+        Deadline(
+            due=_unused_due(row),
+            label=label % {"holder": row},
+            url=reverse(url, args=[row.pk]),
+            subject=row,
+            overdue=_unused_due(row) < now,
+        )
+        for row, url, label in coming
     ]
 
 

@@ -290,6 +290,19 @@ if RETENTION_GRACE_DAYS < 0:
     )
     RETENTION_GRACE_DAYS = 30
 
+# Days a client or organisation that no trajectory ever touched stays after its
+# last change or activity; then the retention sweep erases it (policy: personal
+# data only as long as the work needs it).
+try:
+    RETENTION_UNUSED_HOLDER_DAYS = env.int("RETENTION_UNUSED_HOLDER_DAYS", default=180)
+except ValueError:
+    RETENTION_UNUSED_HOLDER_DAYS = 0
+if RETENTION_UNUSED_HOLDER_DAYS < 1:
+    CONFIGURATION_PROBLEMS.append(
+        "RETENTION_UNUSED_HOLDER_DAYS is not a number of days (1 or more); use e.g. 180"
+    )
+    RETENTION_UNUSED_HOLDER_DAYS = 180
+
 # The erasure journal's file (refleact/erasure/README.md): outside every database
 # and backup set, on its own storage, kept as long as any backup.
 ERASURE_JOURNAL_PATH = env.path(

@@ -37,7 +37,17 @@ class Command(BaseCommand):
                 line += _(", client or organisation %(would)serased") % {"would": would}
             self.stdout.write(line)
 
-        summary = retention_sweep(dry_run=dry_run, on_processed=report)
+        def report_unused(kind: str, pk) -> None:
+            line = (
+                _("client %(pk)s: %(would)serased, unused")
+                if kind == "clients.Client"
+                else _("organisation %(pk)s: %(would)serased, unused")
+            )
+            self.stdout.write(line % {"pk": pk, "would": would})
+
+        summary = retention_sweep(
+            dry_run=dry_run, on_processed=report, on_unused=report_unused
+        )
         self.stdout.write(
             _(
                 "%(count)s trajectories processed, %(held)s held back, "
@@ -50,4 +60,8 @@ class Command(BaseCommand):
                 "invoices": summary.invoices_removed,
                 "keys": summary.keys_destroyed,
             }
+        )
+        self.stdout.write(
+            _("%(count)s unused clients and organisations erased.")
+            % {"count": summary.unused_erased}
         )
