@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 
 from django.db import models, transaction
+from django.db.models import Q
 
+from clients.models import Client
 from dossiers.models import (
     Appointment,
     DossierEntry,
@@ -24,13 +26,14 @@ from refleact.crypto.files import SealedFile, delete_stored
 from refleact.crypto.models import EncryptedModel
 from refleact.erasure.content import declared_fields, kept_content
 from refleact.erasure.registry import Erasure, ErasureHandler, Rule, register_erasure
-from refleact.pseudonymiser import Subject, scrub_text
+from refleact.pseudonymiser import Person, Subject, scrub_text
 
 
 def _delete_with_files(entries, erasure: Erasure | None, keep=frozenset()) -> None:
+    # Only the rows with a file are opened: most entries have none.
     files = [
         e.attachment
-        for e in entries
+        for e in entries.filter(attachment__isnull=False)
         if isinstance(e.attachment, SealedFile) and e.attachment.name not in keep
     ]
     _, per_model = entries.delete()
@@ -84,9 +87,59 @@ def _content_relations():
             yield relation
 
 
+def _text(value) -> str:
+    # Erased and unopenable values are no identifiers to scrub.
+    return value if isinstance(value, str) else ""
+
+
+def _people_identify(trajectory: Trajectory, erasure: Erasure) -> None:
+    """Add everyone else the trajectory's content may name to ``erasure``.
+
+    Its participants (a training held by an organisation names them), the
+    contact persons of the organisation that ordered or holds it, and that
+    organisation's own details: scrub_text then removes their names, e-mail
+    addresses and phone numbers too, not only the holder's.
+    """
+    others = Q(pk__in=trajectory.participants.values("pk"))
+    if trajectory.organisation_id:
+        others |= Q(organisation_id=trajectory.organisation_id)
+    others |= Q(organisation__holder_id=trajectory.holder_id)
+    people = (
+        Client.objects.filter(others)
+        .exclude(holder_id=erasure.holder_id)
+        .select_related("organisation")
+    )
+    for person in people.iterator(chunk_size=200):
+        organisation = ""
+        if person.organisation_id:
+            organisation = _text(person.organisation.name)
+        erasure.people.append(
+            {
+                "first_name": _text(person.first_name),
+                "last_name": _text(person.last_name),
+                "email": _text(person.email),
+                "phone": _text(person.phone),
+                "organisation": organisation,
+            }
+        )
+        # Literal matches too, whatever form the text writes them in.
+        erasure.known.extend(v for v in (_text(person.email), _text(person.phone)) if v)
+    if trajectory.organisation_id:
+        organisation = trajectory.organisation
+        erasure.known.extend(
+            v
+            for v in (
+                _text(organisation.name),
+                _text(organisation.billing_name),
+                _text(organisation.billing_email),
+            )
+            if v
+        )
+
+
 def _scrubber(erasure: Erasure):
     subject = Subject(**erasure.person, pseudonym=erasure.pseudonym)
-    known = tuple(erasure.known)
+    known = tuple(erasure.known) + tuple(Person(**p) for p in erasure.people)
     return lambda text: scrub_text(text, subject=subject, known=known).text
 
 
@@ -95,6 +148,7 @@ def _pseudonymise(trajectory: Trajectory, erasure: Erasure) -> set[str]:
 
     Return the stored names of the attachments kept (their files stay).
     """
+    _people_identify(trajectory, erasure)
     scrub = _scrubber(erasure)
     case = None
     kept_files = set()

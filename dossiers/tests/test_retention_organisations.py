@@ -8,13 +8,14 @@ trajectory touching it is left to process, with its data key, journalled.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
 
 from clients.models import Client, Organisation
 from dossiers import retention
-from dossiers.models import Invoice, Trajectory
+from dossiers.models import Invoice, KnowledgeItem, Trajectory
 from dossiers.services import trajectory_close
 from refleact.erasure.journal import journal_path
 from refleact.erasure.models import ErasureJournalEntry
@@ -220,3 +221,45 @@ def test_organisation_with_an_issued_invoice_goes_and_the_invoice_stays(
     assert invoice.trajectory_id is None
     assert invoice.billing_name == "Zorggroep Friesland"
     assert not Organisation.objects.exists()
+
+
+def test_pseudonymised_training_is_scrubbed_of_its_participants_and_contacts(
+    sweep, coach, organisation
+):
+    # Names the pseudonymiser cannot guess on its own (a surname alone, a
+    # contact person named once): only what the system knows finds them.
+    one = ClientFactory(
+        coaches=[coach],
+        kind=Client.Kind.PARTICIPANT,
+        first_name="Roos",
+        last_name="Hoogvliet",
+        email="roos.h@posteo.example",
+        phone="0612345678",
+    )
+    ClientFactory(
+        coaches=[coach],
+        kind=Client.Kind.CONTACT,
+        organisation=organisation,
+        first_name="Bram",
+        last_name="Wiegersma",
+    )
+    course = training(coach, organisation, [one])
+    DossierEntryFactory(
+        trajectory=course,
+        title="Terugblik",
+        body=(
+            "Groepssessie over feedback. Daarna zei Roos dat ze de oefening lastig"
+            " vond. Contactpersoon Wiegersma van HR was erbij; Hoogvliet schreef"
+            " het op en mailde roos.h@posteo.example."
+        ),
+    )
+    trajectory_close(actor=coach, trajectory=course, retention="pseudonymise")
+
+    sweep()
+
+    texts = json.dumps(
+        [item.content for item in KnowledgeItem.objects.all()], ensure_ascii=False
+    )
+    assert "Groepssessie over feedback" in texts
+    for identifier in ("Roos", "Hoogvliet", "Wiegersma", "roos.h@posteo.example"):
+        assert identifier not in texts
