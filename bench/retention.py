@@ -150,11 +150,12 @@ def main(argv: list[str] | None = None) -> None:
         _child(*args.child)
         return
     small, large = (int(s) for s in args.sizes.split(","))
+    # Each size's lines as soon as it is measured: the large size takes long.
     t_small, m_small = _run(small, args.entries)
+    print(f"throughput_1k: {t_small:.1f}", flush=True)
+    print(f"peak_mb_1k: {m_small:.2f}", flush=True)
     t_large, m_large = _run(large, args.entries)
-    print(f"throughput_1k: {t_small:.1f}")
     print(f"throughput_10k: {t_large:.1f}")
-    print(f"peak_mb_1k: {m_small:.2f}")
     print(f"peak_mb_10k: {m_large:.2f}")
     print(f"memory_ratio: {m_large / m_small:.2f}")
 
