@@ -46,6 +46,11 @@ NOT_EXPORTED = {
     "audit.auditevent": gettext_lazy(
         "The access log names staff members' addresses; ask for it with a request."
     ),
+    # A copy of the authenticator app's secret would let whoever holds the
+    # export pass the client's second factor; the account page says it is on.
+    "portal.clienttotpdevice": gettext_lazy(
+        "The secret of your authenticator app is a credential, not a copy of data."
+    ),
 }
 # Policy: "Het intellectueel eigendom (zoals gebruikte theorie en werkwijze
 # tijdens het traject) van Refleact blijft eigendom van Refleact."

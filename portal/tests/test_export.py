@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from portal import secondfactor
 from portal.snapshot import NOT_EXPORTED, client_snapshot, json_value, withheld
 from refleact.audit.models import AuditEvent
 from refleact.crypto.files import SealedFile
@@ -51,8 +52,10 @@ def _holder_rows(client):
 
 
 def test_json_export_holds_every_declared_field_of_every_row_of_the_client(
-    http_a, client_a, full_a, full_b
+    http_a, client_a, account_a, full_a, full_b
 ):
+    # A second factor too: its row is the client's, declared, and withheld.
+    secondfactor.totp_enrol_start(account=account_a)
     data = json.loads(_download(http_a, "json"))
     assert data["schema"] == "refleact-portal-export/1"
     rows = _rows_by_id(data)
