@@ -82,6 +82,9 @@ class ClientAdmin(SealedSearchMixin, PracticeModelAdmin):
     )
     ordering = ("-last_activity_at",)
     sortable_by = ("kind", "last_activity_at", "created_at")
+    # One count per page, not two: the count of every row the user may see
+    # ("12 of 10,000") costs a second pass over them (issue 16).
+    show_full_result_count = False
     autocomplete_fields = ("organisation",)
     filter_horizontal = ("coaches",)
     readonly_fields = ("access_log",)

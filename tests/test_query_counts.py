@@ -112,6 +112,9 @@ def test_client_list_and_its_searches_cost_the_same_with_5_and_50_clients(
     large = _client_list_queries(http, settings)
     for page in small:
         _assert_flat(small[page], large[page], page)
+    # The list counts its rows once (no second count of every row visible).
+    counts = [q for q in large["plain"].default_sql if q.startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, counts
 
 
 # -- a client's page, a trajectory's page -------------------------------------
