@@ -289,8 +289,13 @@ def _child_measure(requests: int, count: bool, search_coach: bool) -> dict:
     results = {}
     for name, login, url in _pages(search_coach):
         http = login()
-        for _ in range(WARMUP):
-            _get(http, url)
+        try:
+            for _ in range(WARMUP):
+                _get(http, url)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported, not hidden
+            # A page that fails is named in the report and left out of the figures.
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+            continue
         times = []
         for _ in range(requests):
             started = time.perf_counter()
@@ -346,6 +351,9 @@ def _report(label, merged) -> None:
     print(f"\n== {label} ==")
     print(f"{'page':34} {'median ms':>10} {'p95 ms':>8} {'queries':>9} {'crypto':>7}")
     for name, row in merged.items():
+        if "error" in row:
+            print(f"{name:34} FAILED {row['error']}")
+            continue
         median, p95 = _median_p95(row["times"])
         queries = "/".join(map(str, row.get("queries", ["-"])))
         crypto = row.get("crypto")
@@ -369,6 +377,9 @@ def _measure(envs: dict, args, search_coach: bool = False, extra_env=None) -> di
             print(f"round {round_ + 1}: measuring {label} ...", flush=True)
             result = _child(env, "measure", *flags)
             for name, row in result.items():
+                if "error" in row:
+                    merged[label][name] = row
+                    continue
                 into = merged[label].setdefault(name, {"times": []})
                 into["times"] += row["times"]
                 for key in ("queries", "crypto"):
@@ -447,6 +458,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if len(labels) >= 2:
         small, large = merged[labels[0]], merged[labels[-1]]
+        failed = {p for p in {*small, *large} if "error" in small.get(p, {"error": 1})}
+        failed |= {p for p in large if "error" in large[p]}
+        if failed:
+            print(f"left out (failed): {', '.join(sorted(failed))}")
+        small = {p: row for p, row in small.items() if p not in failed}
         growth = max(
             abs(sum(large[p]["queries"]) - sum(small[p]["queries"])) for p in small
         )
@@ -462,6 +478,7 @@ def main(argv: list[str] | None = None) -> None:
         row["crypto"][0] / row["crypto"][1]
         for label in labels
         for row in merged[label].values()
+        if "error" not in row
     )
     print(f"max_crypto_share: {share:.3f}")
     big = seed_seconds.get(labels[-1])
