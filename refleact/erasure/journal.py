@@ -30,17 +30,42 @@ def journal_append(line: dict) -> None:
         os.fsync(handle.fileno())
 
 
-def journal_file_holders(path: Path | None = None) -> Iterator[uuid.UUID]:
-    """Yield the holder ids in the journal file; a damaged line is skipped."""
+def journal_line_holder(raw: bytes | str) -> uuid.UUID | None:
+    """The holder id of one journal line, or None for a damaged line."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return uuid.UUID(json.loads(text)["holder_id"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        # UnicodeDecodeError and json.JSONDecodeError are ValueErrors.
+        return None
+
+
+def journal_file_read(path: Path | None = None) -> tuple[list[uuid.UUID], int]:
+    """Return the holder ids in the journal file and the number of damaged lines.
+
+    A damaged line (not UTF-8, not JSON, no holder id) is skipped and counted;
+    blank lines are neither. A file that cannot be read at all raises OSError.
+    """
     path = path or journal_path()
     if not path.exists():
-        return
-    with path.open(encoding="utf-8") as handle:
+        return [], 0
+    holders: list[uuid.UUID] = []
+    damaged = 0
+    with path.open("rb") as handle:
         for line in handle:
-            try:
-                yield uuid.UUID(json.loads(line)["holder_id"])
-            except (ValueError, KeyError, TypeError):
+            if not line.strip():
                 continue
+            holder = journal_line_holder(line)
+            if holder is None:
+                damaged += 1
+            else:
+                holders.append(holder)
+    return holders, damaged
+
+
+def journal_file_holders(path: Path | None = None) -> Iterator[uuid.UUID]:
+    """Yield the holder ids in the journal file; a damaged line is skipped."""
+    yield from journal_file_read(path)[0]
 
 
 def journal_holders(path: Path | None = None) -> set[uuid.UUID]:
