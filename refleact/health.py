@@ -101,12 +101,18 @@ def _broker() -> str:
 
 def readiness() -> dict[str, str]:
     """Return each check's name and its outcome: ok, failed or not configured."""
-    return {
+    from refleact.backups.marker import restore_in_progress
+
+    results = {
         "database": _database("default"),
         "keystore": _database("keystore"),
         "keys": _keys(),
         "broker": _broker(),
     }
+    if restore_in_progress():
+        # A restore is running or failed (refleact/backups/marker.py): not ready.
+        results["restore"] = FAILED
+    return results
 
 
 def _may_see_names(request) -> bool:

@@ -55,7 +55,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
-from refleact.erasure.journal import journal_path
+from refleact.backups.marker import marker_clear, marker_path, marker_set
+from refleact.erasure.journal import journal_line_holder, journal_path
 from refleact.keystore.routers import KEYSTORE_ALIAS
 from refleact.structuredlog import redact
 
@@ -164,8 +165,13 @@ def _run(command: list[str], *, alias: str, what: str) -> subprocess.CompletedPr
 
 
 def _private_dir(path: Path) -> None:
+    """Create path (and missing parents) as 0700; an existing directory keeps its mode."""
+    if path.is_dir():
+        return
+    missing = [path, *(p for p in path.parents if not p.exists())]
     path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
+    for created in missing:
+        created.chmod(0o700)
 
 
 # -- backup -----------------------------------------------------------------------
@@ -206,14 +212,41 @@ def _tar_sealed_files(target: Path) -> int:
     return count
 
 
-def _copy_journal(target: Path) -> int:
-    live = journal_path()
-    if live.is_file():
-        shutil.copyfile(live, target)
-    else:
-        target.write_bytes(b"")
+def _journal_read(path: Path, what: str) -> tuple[list[bytes], int]:
+    """The journal's valid lines (stripped) and its number of damaged lines.
+
+    A damaged line (not UTF-8, not JSON, no holder id) is skipped and counted;
+    a file that cannot be read at all is refused.
+    """
+    if not path.exists():
+        return [], 0
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise Refused(
+            f"The {what} cannot be read ({type(error).__name__}); nothing changed."
+        ) from None
+    lines, damaged = [], 0
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        if journal_line_holder(line) is None:
+            damaged += 1
+        else:
+            lines.append(line.strip())
+    return lines, damaged
+
+
+def _copy_journal(target: Path, say: Say) -> int:
+    """Copy the live journal's valid lines (a damaged line is counted, not copied)."""
+    lines, damaged = _journal_read(
+        journal_path(), "erasure journal (ERASURE_JOURNAL_PATH)"
+    )
+    target.write_bytes(b"".join(line + b"\n" for line in lines))
     target.chmod(0o600)
-    return sum(1 for line in target.read_text(encoding="utf-8").splitlines() if line)
+    if damaged:
+        say(f"journal: {damaged} damaged lines in ERASURE_JOURNAL_PATH skipped")
+    return len(lines)
 
 
 def backup_take(*, directory: Path, sets: tuple[str, ...], say: Say) -> dict:
@@ -240,7 +273,7 @@ def backup_take(*, directory: Path, sets: tuple[str, ...], say: Say) -> dict:
     if KEYS in sets:
         _dump_database(ALIASES[KEYS], directory / KEYS_DUMP)
         say(f"keys: key store dumped ({_engine(ALIASES[KEYS])})")
-    lines = _copy_journal(directory / JOURNAL_COPY)
+    lines = _copy_journal(directory / JOURNAL_COPY, say)
     say(f"journal: {lines} erasure journal lines copied")
     for name in sets:
         entry: dict = {"files": {r: _sha256(directory / r) for r in FILES[name]}}
@@ -267,6 +300,9 @@ def manifest_read(directory: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         if manifest["format"] != FORMAT or not isinstance(manifest["sets"], dict):
             raise ValueError
+        if not isinstance(manifest["taken_at"], str):
+            raise TypeError
+        dt.datetime.fromisoformat(manifest["taken_at"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise Refused("The MANIFEST is damaged or of an unknown format.") from None
     return manifest
@@ -484,18 +520,15 @@ def _restore_sealed_files(tar_path: Path) -> int:
     return len(names)
 
 
-def _journal_merged(paths: list[Path], into: Path) -> int:
-    """Write every line of every journal once into one file; return the count."""
-    seen: set[str] = set()
-    with into.open("w", encoding="utf-8") as out:
-        for path in paths:
-            if not path.is_file():
-                continue
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip() and line not in seen:
-                    seen.add(line)
-                    out.write(line + "\n")
-    return len(seen)
+def _journals_merged(journals: list[tuple[Path, str]], say: Say) -> list[bytes]:
+    """Every valid line of every journal once, read before anything changes."""
+    seen: dict[bytes, None] = {}
+    for path, what in journals:
+        lines, damaged = _journal_read(path, what)
+        if damaged:
+            say(f"journal: {damaged} damaged lines skipped in the {what}")
+        seen.update(dict.fromkeys(lines))
+    return list(seen)
 
 
 @dataclass
@@ -515,22 +548,68 @@ def restore_run(*, plan: RestorePlan, say: Say) -> None:
         _verify_set(directory, manifest, name)
     if plan.journal is not None and not plan.journal.is_file():
         raise Refused("The journal file given with --journal does not exist.")
-    journals = [journal_path()]
+    journals = [(journal_path(), "erasure journal (ERASURE_JOURNAL_PATH)")]
     if plan.journal is not None:
-        journals.append(plan.journal)
+        journals.append((plan.journal, "journal file given with --journal"))
     if JOURNAL in manifest["sets"]:
         try:
             _verify_set(directory, manifest, JOURNAL)
-            journals.append(directory / JOURNAL_COPY)
+            journals.append((directory / JOURNAL_COPY, "backup's journal copy"))
         except Refused:
             say("journal: the backup's copy is missing or damaged; not used")
+    lines = _journals_merged(journals, say)
     for name in plan.sets:
         _check_target(name, manifest, directory)
     if DATA in plan.sets:
         _check_tar(directory / SEALED_TAR)
     say(f"backup of {manifest['taken_at']}: checked")
 
-    # From here on the targets change.
+    # From here on the targets change: the marker first (refleact/backups/marker.py),
+    # and whatever fails, the erasures are re-applied before this returns.
+    marker_set()
+    failure: str | None = None
+    try:
+        _restore_sets(plan, say)
+    except Exception as error:  # noqa: BLE001 - reported below, after re-applying
+        failure = (
+            str(error) if isinstance(error, CommandError) else type(error).__name__
+        )
+    finally:
+        keyring.clear_cache()
+        try:
+            reapplied = _reapply(lines, say)
+        except Exception as error:  # noqa: BLE001
+            raise Failed(
+                f"Restore {'failed: ' + failure + '; ' if failure else 'done, but '}"
+                f"re-applying the erasures failed ({type(error).__name__}): run "
+                f"manage.py reapply_erasures before serving; {marker_path().name} "
+                "stays."
+            ) from None
+    if failure is not None:
+        raise Failed(
+            f"Restore failed midway: {failure}; erasures re-applied "
+            f"({reapplied}); {marker_path().name} stays: do not serve."
+        )
+
+    _rebuild_blind_indexes(say)
+    out = StringIO()
+    try:
+        call_command("encryption_status", stdout=out)
+    except CommandError as error:
+        for line in out.getvalue().splitlines():
+            say(f"  {line}")
+        raise Unverified(
+            f"Restored and erasures re-applied, but encryption_status reports: "
+            f"{error}; {marker_path().name} stays."
+        ) from None
+    marker_clear()
+    say("verified: encryption_status reports no problem")
+
+
+def _restore_sets(plan: RestorePlan, say: Say) -> None:
+    from refleact.crypto import keyring
+
+    directory = plan.directory
     if DATA in plan.sets:
         _restore_database(ALIASES[DATA], directory / DATA_DUMP)
         say("data: database restored")
@@ -544,21 +623,23 @@ def restore_run(*, plan: RestorePlan, say: Say) -> None:
         call_command("migrate", database=alias, interactive=False, verbosity=0)
     say("migrations applied to both databases")
 
+
+def _reapply(lines: list[bytes], say: Say) -> str:
+    from refleact.crypto import keyring
+
     with tempfile.TemporaryDirectory() as scratch:
         merged = Path(scratch) / "erasures.jsonl"
-        lines = _journal_merged(journals, merged)
+        merged.write_bytes(b"".join(line + b"\n" for line in lines))
         out = StringIO()
         call_command("reapply_erasures", journal=str(merged), stdout=out)
     keyring.clear_cache()
-    say(f"erasures re-applied from {lines} journal lines: {out.getvalue().strip()}")
+    result = out.getvalue().strip()
+    say(f"erasures re-applied from {len(lines)} journal lines: {result}")
+    return result
 
+
+def _rebuild_blind_indexes(say: Say) -> None:
+    """The digests live in the key store: make them match the restored rows."""
     out = StringIO()
-    try:
-        call_command("encryption_status", stdout=out)
-    except CommandError as error:
-        for line in out.getvalue().splitlines():
-            say(f"  {line}")
-        raise Unverified(
-            f"Restored and erasures re-applied, but encryption_status reports: {error}"
-        ) from None
-    say("verified: encryption_status reports no problem")
+    call_command("blind_indexes_rebuild", stdout=out)
+    say(f"blind indexes rebuilt ({len(out.getvalue().splitlines())} models)")

@@ -36,6 +36,7 @@ from dossiers.models import DossierEntry
 from dossiers.services import trajectory_close
 from dossiers.tests import backups
 from refleact.accounts.models import User
+from refleact.backups.marker import marker_path
 from refleact.crypto import blind, keyring
 from refleact.crypto.files import SealedFile, open_chunks
 from refleact.erasure.journal import journal_path
@@ -74,8 +75,10 @@ def clock():
 @pytest.fixture(autouse=True)
 def fresh_journal():
     journal_path().unlink(missing_ok=True)
+    marker_path().unlink(missing_ok=True)
     yield
     journal_path().unlink(missing_ok=True)
+    marker_path().unlink(missing_ok=True)
 
 
 def _client_with_dossier(coach, person: dict, attachment: bytes):
@@ -191,15 +194,26 @@ def test_data_restore_from_before_the_erasure_with_the_current_key_store(
 ):
     erased, kept = practice
     backup(tmp_path / "b", data_only=True)
+    # Changed after the backup: the key store's digests then name the new address.
+    changed = Client.objects.get(pk=kept.pk)
+    changed.email = "joost.nieuw@voorbeeld.example"
+    changed.save()
     erase_through_the_sweep(erased)
     # A file stored after the backup: the restored data does not know it.
     later = Path(settings.SEALED_FILES_DIR) / ("0" * 40)
     later.write_bytes(b"sealed after the backup")
+    # A journal kept apart with a damaged line (not UTF-8): skipped and counted.
+    apart = tmp_path / "apart.jsonl"
+    apart.write_bytes(b"\xff\xfe{not utf-8\n" + journal_path().read_bytes())
 
-    out = restore(tmp_path / "b", data_only=True)
+    out = restore(tmp_path / "b", data_only=True, journal=str(apart))
 
     assert "verified" in out
+    assert "1 damaged lines skipped in the journal file given with --journal" in out
+    assert not marker_path().exists()
     assert not later.exists()
+    # The blind index matches the restored row again: the old address finds it.
+    assert found(owner, "joost.nieuw@voorbeeld.example") == []
     assert_erased_stays_erased_and_kept_opens(erased, kept, owner)
     for value in (*ERASED_PERSON.values(), *KEPT_PERSON.values()):
         assert value not in out
@@ -379,6 +393,15 @@ DAMAGES = {
     "tar": lambda b: _damage(b / "data" / "sealed-files.tar"),
     "keys": lambda b: _damage(b / "keys" / "keystore.dump"),
     "manifest": lambda b: (b / "MANIFEST").write_text("{not json"),
+    "no-taken-at": lambda b: (b / "MANIFEST").write_text(
+        json.dumps(
+            {
+                k: v
+                for k, v in json.loads((b / "MANIFEST").read_text()).items()
+                if k != "taken_at"
+            }
+        )
+    ),
     "no-manifest": lambda b: (b / "MANIFEST").unlink(),
     "missing": lambda b: (b / "keys" / "keystore.dump").unlink(),
     "other-engine": lambda b: (b / "MANIFEST").write_text(
@@ -390,9 +413,15 @@ DAMAGES = {
 }
 
 
-def test_a_damaged_backup_is_refused_and_nothing_changes(practice, owner, tmp_path):
+def test_a_damaged_backup_is_refused_and_nothing_changes(
+    practice, owner, tmp_path, settings
+):
     erased, kept = practice
+    (tmp_path / "b").mkdir(mode=0o755)  # the operator's own directory
+    (tmp_path / "b").chmod(0o755)
     backup(tmp_path / "b")
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o755  # left as it was
+    assert (tmp_path / "b" / "data").stat().st_mode & 0o777 == 0o700
     manifest = json.loads((tmp_path / "b" / "MANIFEST").read_text())
     assert set(manifest["sets"]) == {"data", "keys", "journal"}
     with pytest.raises(CommandError, match="already holds a backup") as refused:
@@ -417,5 +446,38 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(practice, owner, tmp_pa
     with pytest.raises(CommandError, match="--journal") as refused:
         restore(tmp_path / "b", journal=str(tmp_path / "no-such-journal.jsonl"))
     assert refused.value.returncode == 2
+    unreadable = tmp_path / "a-directory.jsonl"
+    unreadable.mkdir()
+    settings.ERASURE_JOURNAL_PATH = str(unreadable)
+    with pytest.raises(CommandError, match="ERASURE_JOURNAL_PATH") as refused:
+        restore(tmp_path / "b")
+    assert refused.value.returncode == 2
+    assert not marker_path().exists()
+    unreadable.rmdir()
     assert Client.objects.filter(pk=later.pk).exists()
     assert found(owner, ERASED_PERSON["email"]) == [erased.pk]  # not yet swept
+
+
+def test_a_restore_failing_midway_still_reapplies_and_keeps_the_site_unready(
+    practice, owner, tmp_path, settings
+):
+    erased, kept = practice
+    backup(tmp_path / "b", data_only=True)
+    erase_through_the_sweep(erased)
+    # The sealed files cannot be put in place: fails after the database changed.
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_bytes(b"")
+    settings.SEALED_FILES_DIR = str(blocked)
+
+    with pytest.raises(CommandError, match="erasures re-applied") as failed:
+        restore(tmp_path / "b", data_only=True)
+
+    assert failed.value.returncode == 1
+    assert not Client.objects.filter(holder_id=erased.holder_id).exists()
+    assert not DossierEntry.objects.filter(holder_id=erased.holder_id).exists()
+    assert Client.objects.filter(pk=kept.pk).exists()
+    assert marker_path().exists()
+    settings.CELERY_BROKER_URL = ""
+    response = HttpClient().get("/readyz")
+    assert response.status_code == 503
+    assert "restore: failed" in response.content.decode()
