@@ -102,7 +102,18 @@ def appointments_cancelled_at_close(*, trajectory, now) -> QuerySet[Appointment]
 
 
 def evaluations_for_user(*, user) -> QuerySet[Evaluation]:
-    return _within_trajectories(Evaluation, user=user)
+    """Evaluations of visible trajectories; one asked of a training's participant
+    only if the user may also see that participant.
+
+    Coaching a training does not make a coach one of its participants' coaches
+    (``clients.selectors.clients_for_user``: a coach sees the clients they are
+    linked to), and what a participant answers is theirs, sealed under their key.
+    """
+    rows = _within_trajectories(Evaluation, user=user)
+    if getattr(user, "is_owner", False):
+        return rows
+    own_clients = Client.coaches.through.objects.filter(user=user).values("client_id")
+    return rows.filter(Q(participant=None) | Q(participant_id__in=own_clients))
 
 
 def invoices_for_user(*, user) -> QuerySet[Invoice]:

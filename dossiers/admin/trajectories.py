@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clients import selectors as client_selectors
+from clients.models import Client
 from dossiers import selectors, services
 from dossiers.admin.common import (
     CoachFilter,
@@ -103,6 +104,38 @@ class AppointmentInline(PracticeInline):
         return super().get_formset(request, obj, **kwargs)
 
 
+class EvaluationInlineForm(forms.ModelForm):
+    """A saved evaluation's participant is shown, never changed.
+
+    It is sealed under that participant's key (dossiers.services.evaluation_save),
+    so the choice is fixed once saved. Shown read-only, it is also not checked
+    against the choice list of the moment: a participant since removed from the
+    training kept every later save of the trajectory page from going through.
+
+    Removing someone from a training keeps the evaluations asked of them: they
+    are theirs (in their portal, under their key) and part of the training's
+    record, and go with the training's retention or with the participant's
+    erasure (dossiers_erase deletes every evaluation by holder;
+    dossiers.participants.participant_erase on an approved deletion request).
+    Their row says "former participant".
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("participant")
+        if field is None or self.instance._state.adding:
+            return
+        field.disabled = True
+        chosen = self.instance.participant_id
+        # Only the saved choice, so the disabled field's initial value cleans.
+        field.queryset = Client.objects.filter(pk=chosen)
+        trajectory = self.instance.trajectory
+        if chosen and not trajectory.participants.filter(pk=chosen).exists():
+            field.label_from_instance = lambda client: (
+                _("%(name)s (former participant)") % {"name": client}
+            )
+
+
 class EvaluationInline(PracticeInline):
     # Collapsible, and open at first (static/refleact/admin.js).
     classes = ("collapse", "start-open")
@@ -131,9 +164,10 @@ class EvaluationInline(PracticeInline):
                 "answers": forms.Textarea(attrs={"rows": 3, "cols": 30}),
             }
         )
+        kwargs.setdefault("form", EvaluationInlineForm)
         formset = super().get_formset(request, obj, **kwargs)
-        # Only this training's participants whom the user may see; none for a
-        # trajectory without participants.
+        # A new row offers only this training's participants whom the user may
+        # see; none for a trajectory without participants.
         field = formset.form.base_fields.get("participant")
         if field is not None:
             visible = client_selectors.clients_for_user(user=request.user)
@@ -143,6 +177,18 @@ class EvaluationInline(PracticeInline):
                 else visible.none()
             )
         return formset
+
+    def get_queryset(self, request):
+        # An evaluation asked of a participant this user may not see is left
+        # out, answers and all (dossiers.selectors.evaluations_for_user); the
+        # formset saves only the rows it shows, so those stay as they are.
+        visible = selectors.evaluations_for_user(user=request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(pk__in=visible.values("pk"))
+            .select_related("participant")
+        )
 
     def has_add_permission(self, request, obj=None):
         # Evaluations are asked during and after: also once the trajectory closed.
