@@ -28,8 +28,10 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from refleact import clientaddress
+from refleact.backups.marker import restore_in_progress
 
 # Seconds the broker may take to accept a connection before it counts as down.
 BROKER_TIMEOUT_SECONDS = 2
@@ -101,8 +103,6 @@ def _broker() -> str:
 
 def readiness() -> dict[str, str]:
     """Return each check's name and its outcome: ok, failed or not configured."""
-    from refleact.backups.marker import restore_in_progress
-
     results = {
         "database": _database("default"),
         "keystore": _database("keystore"),
@@ -161,4 +161,12 @@ class ProbeMiddleware:
         probe = _PROBES.get(request.path_info)
         if probe is not None:
             return probe(request)
+        if restore_in_progress():
+            # A restore is running or failed (refleact/backups/marker.py): a
+            # half-restored site may show an erased client again; serve nothing.
+            response = _text(
+                _("The site is being restored; try again later.") + "\n", status=503
+            )
+            response.headers["Retry-After"] = "300"
+            return response
         return self.get_response(request)

@@ -481,3 +481,7 @@ def test_a_restore_failing_midway_still_reapplies_and_keeps_the_site_unready(
     response = HttpClient().get("/readyz")
     assert response.status_code == 503
     assert "restore: failed" in response.content.decode()
+    # Nor does it serve a page: a half-restored site could show too much.
+    page = HttpClient().get(reverse("admin:index"))
+    assert page.status_code == 503
+    assert "De site wordt hersteld" in page.content.decode()
