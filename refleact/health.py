@@ -3,7 +3,9 @@
 ``/healthz`` says "ok" whenever the process answers at all: no database, no
 session, nothing that could fail but the process itself. ``/readyz`` checks what
 a request needs: both databases, the key store's master-key check (the start-up
-gate's own, ``refleact.keystore.checks.check_keys``) and the Celery broker. It
+gate's own, ``refleact.keystore.checks.check_keys``), that every blind index
+was built with the code's definition (``refleact.keystore.blindbuild``: else
+lookups by e-mail find nothing) and the Celery broker. It
 answers 200 or 503, and names what failed only to a client on this machine
 (loopback, through ``refleact.clientaddress.client_address``) or to one that
 sends ``Authorization: Bearer <READYZ_TOKEN>``; anyone else reads "ready" or
@@ -77,6 +79,16 @@ def _keys() -> str:
     return FAILED if check_keys() else OK
 
 
+def _blind_indexes() -> str:
+    """Fail while an index's stored digests were built with another definition."""
+    from refleact.keystore.blindbuild import stale
+
+    try:
+        return FAILED if stale() else OK
+    except DatabaseError:
+        return FAILED
+
+
 def _broker() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
@@ -107,6 +119,7 @@ def readiness() -> dict[str, str]:
         "database": _database("default"),
         "keystore": _database("keystore"),
         "keys": _keys(),
+        "blind_indexes": _blind_indexes(),
         "broker": _broker(),
     }
     if restore_in_progress():

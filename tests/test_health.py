@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import connections
 
+from clients.models import Client
 from refleact.audit.models import AuditEvent
+from refleact.crypto import blind, blindstore
 from refleact.crypto.tests.conftest import make_person
 from refleact.localenv import new_key
+from refleact.testing.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -61,6 +66,7 @@ def test_readyz_with_everything_up_is_ready_and_names_each_check(client, setting
         "database: ok",
         "keystore: ok",
         "keys: ok",
+        "blind_indexes: ok",
         "broker: not configured",
     ]
 
@@ -109,6 +115,31 @@ def test_readyz_is_not_ready_when_the_master_keys_are_malformed(client, settings
 
     assert response.status_code == 503
     assert "keys: failed" in _lines(response)
+
+
+def test_readyz_is_not_ready_while_a_blind_index_holds_digests_of_other_bits(
+    client, settings
+):
+    settings.CELERY_BROKER_URL = ""
+    person = ClientFactory(email="zoe@voorbeeld.nl")
+    field = blind.index_field(Client, "email_index")
+    # As the store of an installation migrated to 12 bits without a rebuild.
+    blindstore.built_record(
+        field.index_name(), blind.definition(field).replace("bits=12", "bits=8")
+    )
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "blind_indexes: failed" in _lines(response)
+
+    call_command("blind_indexes_rebuild", stdout=io.StringIO())
+
+    assert client.get("/readyz").status_code == 200
+    assert (
+        blind.search(Client.objects.all(), "email_index", "zoe@voorbeeld.nl").get()
+        == person
+    )
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "::1", "::ffff:127.0.0.1"])

@@ -455,4 +455,82 @@ def indexes_rebuild(model, *, batch: int = 500) -> tuple[int, int]:
         for index, pk, digests in index_rows(chunk):
             blindstore.stale_delete(index, pk, digests)
     removed = sum(blindstore.rows_other_than(f.index_name(), seen) for f in fields)
+    for field in fields:
+        blindstore.built_record(field.index_name(), definition(field))
     return len(seen), removed
+
+
+@lru_cache(maxsize=8)
+def _key_id(secret: str) -> str:
+    raw = decode_key(secret, variable="BLIND_INDEX_KEY")
+    return hashlib.sha256(b"refleact-blind-index-key-id:" + raw).digest()[:8].hex()
+
+
+def definition(field: BlindIndexField) -> str:
+    """Return what the index's digests depend on: kind, bits, sources and key id.
+
+    ``indexes_rebuild`` records it per index in the key store; when the code's
+    differs (bits changed, a source added, another BLIND_INDEX_KEY), the stored
+    digests are not the ones lookups compute until the index is rebuilt.
+    """
+    return (
+        f"kind={field.kind};bits={field.bits};source={','.join(field.source)};"
+        f"key={_key_id(settings.BLIND_INDEX_KEY)}"
+    )
+
+
+def all_index_fields() -> list[BlindIndexField]:
+    from django.apps import apps
+
+    found: dict[str, BlindIndexField] = {}
+    for model in apps.get_models():
+        for field in index_fields(model):  # a proxy shares its model's fields
+            found.setdefault(field.index_name(), field)
+    return list(found.values())
+
+
+def stale_indexes() -> list[BlindIndexField]:
+    """Return the indexes whose stored digests were built with another definition.
+
+    An index with no recorded definition is stale only if it holds entries
+    (built before definitions were recorded); an empty one has nothing to rebuild.
+    """
+    recorded = blindstore.built_definitions()
+    stale = []
+    for field in all_index_fields():
+        name = field.index_name()
+        built = recorded.get(name)
+        if built == definition(field):
+            continue
+        if built is None and not blindstore.has_entries(name):
+            continue
+        stale.append(field)
+    return stale
+
+
+def empty_indexes_record() -> None:
+    """Record the code's definition for each index with no entries and no record.
+
+    An empty index is built with any definition; recording it lets the entries
+    written from now on be told from those of an older definition.
+    """
+    recorded = blindstore.built_definitions()
+    for field in all_index_fields():
+        name = field.index_name()
+        if name not in recorded and not blindstore.has_entries(name):
+            blindstore.built_record(name, definition(field))
+
+
+def stale_indexes_rebuild(*, batch: int = 500) -> list[str]:
+    """Rebuild the models of stale indexes; return the models' labels.
+
+    Cheap when nothing is stale (one key-store query). Run after ``migrate``
+    (``refleact.keystore.apps``) so a change of an index cannot be forgotten.
+    """
+    models_ = []
+    for field in stale_indexes():
+        if field.model not in models_:
+            models_.append(field.model)
+    for model in models_:
+        indexes_rebuild(model, batch=batch)
+    return [m._meta.label for m in models_]

@@ -141,3 +141,39 @@ def drop_index_column(table: str, column: str):
             cursor.execute(f"ALTER TABLE {quote(table)} DROP COLUMN {quote(column)}")
 
     return run
+
+
+def _build_model():
+    from refleact.keystore.models import BlindIndexBuild
+
+    return BlindIndexBuild
+
+
+def built_definitions() -> dict[str, str]:
+    """Return each index's recorded definition (what its digests were built with)."""
+    return dict(
+        _build_model().objects.using(KEYSTORE).values_list("index", "definition")
+    )
+
+
+def built_record(index: str, definition: str) -> None:
+    """Record that the index's digests are now those of ``definition``."""
+    from django.utils import timezone
+
+    _build_model().objects.using(KEYSTORE).update_or_create(
+        index=index, defaults={"definition": definition, "built_at": timezone.now()}
+    )
+
+
+def has_entries(index: str) -> bool:
+    return _entry_model().objects.using(KEYSTORE).filter(index=index).exists()
+
+
+def tables_exist() -> bool:
+    """True when the key store holds both tables (``migrate`` has run on it)."""
+    from django.db import connections
+
+    connection = connections[KEYSTORE]
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+    return {_entry_model()._meta.db_table, _build_model()._meta.db_table} <= tables

@@ -9,4 +9,15 @@ class KeystoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from refleact.keystore import checks  # noqa: F401  (registers the checks)
+        from django.db.models.signals import post_migrate
+
+        from refleact.keystore import (
+            blindbuild,
+            checks,  # noqa: F401  (registers the checks)
+        )
+
+        post_migrate.connect(
+            blindbuild.rebuild_after_migrate,
+            sender=self,
+            dispatch_uid="refleact.keystore.blindbuild.rebuild_after_migrate",
+        )

@@ -90,3 +90,25 @@ class BlindIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return f"blind index entry {self.id}"
+
+
+class BlindIndexBuild(models.Model):
+    """The definition a blind index's stored digests were built with.
+
+    One row per index ("<model label_lower>.<field name>"), written by
+    ``blind.indexes_rebuild``. When the code's definition (kind, bits, source
+    fields) differs, the stored digests no longer match the ones lookups compute:
+    the check ``keystore.E005`` and /readyz report it, and ``migrate`` rebuilds
+    (refleact/crypto/README.md, "Blind indexes").
+    """
+
+    index = models.CharField(max_length=120, primary_key=True)
+    definition = models.CharField(max_length=300)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("blind index build")
+        verbose_name_plural = _("blind index builds")
+
+    def __str__(self) -> str:
+        return f"blind index build {self.index}"
