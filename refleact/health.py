@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -113,6 +115,35 @@ def _broker() -> str:
     return OK
 
 
+_cache_lock = threading.Lock()
+_cached: tuple[float, dict[str, str]] | None = None
+
+
+def readiness_cached() -> dict[str, str]:
+    """Return ``readiness()``, reused for READYZ_CACHE_SECONDS within this process.
+
+    The probe is public: without this, every anonymous request would cost both
+    databases' round trips, the key-store scan and a broker connect (up to
+    BROKER_TIMEOUT_SECONDS). The lock makes concurrent probes of one process share
+    one run; the monotonic clock ignores changes of the wall clock.
+    """
+    global _cached
+    ttl = getattr(settings, "READYZ_CACHE_SECONDS", 0)
+    if ttl <= 0:
+        return readiness()
+    with _cache_lock:
+        now = time.monotonic()
+        if _cached is None or now - _cached[0] >= ttl:
+            _cached = (now, readiness())
+        return dict(_cached[1])
+
+
+def readiness_cache_clear() -> None:
+    global _cached
+    with _cache_lock:
+        _cached = None
+
+
 def readiness() -> dict[str, str]:
     """Return each check's name and its outcome: ok, failed or not configured."""
     results = {
@@ -153,7 +184,7 @@ def readyz(request) -> HttpResponse:
     refused = _refused(request)
     if refused:
         return refused
-    results = readiness()
+    results = readiness_cached()
     ready = all(outcome != FAILED for outcome in results.values())
     body = "ready\n" if ready else "not ready\n"
     if _may_see_names(request):

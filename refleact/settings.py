@@ -354,6 +354,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 # /readyz names the checks that failed to loopback clients and to a request with
 # "Authorization: Bearer <this token>" (refleact/health.py); empty: loopback only.
 READYZ_TOKEN = env.str("READYZ_TOKEN", default="")
+# Seconds a process reuses its last /readyz outcome: anyone may call the probe, and
+# each fresh answer costs database round trips and a broker connection. 0: never.
+READYZ_CACHE_SECONDS = env.int("READYZ_CACHE_SECONDS", default=5)
 
 # E-mail never carries personal data (policy); it only points to the portal.
 _EMAIL_DEFAULT = "consolemail://" if DEBUG else "smtp://localhost:25"

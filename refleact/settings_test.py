@@ -25,6 +25,8 @@ SECURE_SSL_REDIRECT = False
 STAFF_TWO_FACTOR_REQUIRED = False
 STAFF_SESSION_IDLE_MINUTES = 0
 KEY_CACHE_SECONDS = 60
+# Every /readyz in a test checks afresh (tests/test_health.py turns it on itself).
+READYZ_CACHE_SECONDS = 0
 SEALED_FILES_DIR = os.environ.get(
     "SEALED_FILES_DIR", str(BASE_DIR / "var" / "test-sealed-files")
 )

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from clients.models import Client
+from refleact import health
 from refleact.audit.models import AuditEvent
 from refleact.crypto import blind, blindstore
 from refleact.crypto.tests.conftest import make_person
@@ -272,3 +273,36 @@ def test_readyz_is_not_ready_when_the_key_store_database_is_unreachable(
     assert response.status_code == 503
     assert "keystore: failed" in _lines(response)
     assert "database: ok" in _lines(response)
+
+
+def test_readyz_reuses_its_outcome_within_the_cache_time(
+    client, settings, django_assert_num_queries
+):
+    settings.READYZ_CACHE_SECONDS = 3600
+    settings.CELERY_BROKER_URL = ""
+    health.readiness_cache_clear()
+    try:
+        assert client.get("/readyz").status_code == 200
+        settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER  # would fail if checked
+
+        with (
+            django_assert_num_queries(0),
+            django_assert_num_queries(0, connection=connections["keystore"]),
+        ):
+            again = client.get("/readyz")
+
+        assert again.status_code == 200
+        health.readiness_cache_clear()
+        assert client.get("/readyz").status_code == 503
+    finally:
+        health.readiness_cache_clear()
+
+
+def test_readyz_with_no_cache_time_checks_every_request(client, settings):
+    settings.READYZ_CACHE_SECONDS = 0
+    settings.CELERY_BROKER_URL = ""
+    assert client.get("/readyz").status_code == 200
+
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+
+    assert client.get("/readyz").status_code == 503
