@@ -64,6 +64,21 @@ def from_trusted_proxy(request) -> bool:
     return _trusted(_address(meta.get("REMOTE_ADDR") or ""), networks)
 
 
+def forwarded_chain_readable(request) -> bool:
+    """True unless X-Forwarded-For is present but names no address at its right end.
+
+    A trusted proxy appends the address it received the request from, so the
+    header's last hop is always an address. An empty or unparsable one means the
+    proxy did not write it (or was bypassed): ``client_address`` then falls back to
+    the proxy's own address, which says nothing about where the client is.
+    """
+    meta = getattr(request, "META", None) or {}
+    if "HTTP_X_FORWARDED_FOR" not in meta:
+        return True
+    nearest = meta["HTTP_X_FORWARDED_FOR"].split(",")[-1]
+    return _address(nearest) is not None
+
+
 def client_address(request) -> str | None:
     """Return the address of the client that sent request (see the module docstring)."""
     meta = getattr(request, "META", None) or {}

@@ -171,6 +171,10 @@ def _may_see_names(request) -> bool:
         # Forwarded by a proxy not in DJANGO_TRUSTED_PROXIES: its loopback address
         # says nothing about where the client is.
         return False
+    if not clientaddress.forwarded_chain_readable(request):
+        # From a trusted proxy, but an empty or broken header: client_address would
+        # name the proxy itself (loopback), not the client.
+        return False
     try:
         address = ipaddress.ip_address(clientaddress.client_address(request) or "")
     except ValueError:

@@ -209,6 +209,21 @@ def test_a_remote_client_behind_a_trusted_proxy_reads_only_not_ready(client, set
     assert "broker: failed" in _lines(local)
 
 
+@pytest.mark.parametrize("forwarded", ["", " ", "unknown", "203.0.113.5, "])
+def test_an_empty_or_broken_forwarded_header_from_a_trusted_proxy_is_not_local(
+    client, settings, forwarded
+):
+    # client_address falls back to the proxy's own (loopback) address: that says
+    # nothing about the client, so the names stay hidden.
+    settings.CELERY_BROKER_URL = CLOSED_PORT_BROKER
+    settings.TRUSTED_PROXIES = ("127.0.0.1/32",)
+
+    response = client.get("/readyz", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert response.status_code == 503
+    assert response.content == b"not ready\n"
+
+
 def test_a_request_forwarded_by_an_untrusted_local_proxy_reads_only_not_ready(
     client, settings
 ):
