@@ -62,6 +62,19 @@ def page_as_posted(response) -> dict:
     return data
 
 
+def _ask(training, coach, participant, answers) -> Evaluation:
+    return services.evaluation_save(
+        actor=coach,
+        evaluation=Evaluation(
+            trajectory=training,
+            participant=participant,
+            moment="end",
+            questions="Wat nam u mee?",
+            answers=answers,
+        ),
+    )
+
+
 @pytest.fixture
 def course(coach):
     anna = ClientFactory(coaches=[coach])
@@ -75,16 +88,7 @@ def course(coach):
         coach=coach,
     )
     training.participants.add(anna, bert)
-    evaluation = services.evaluation_save(
-        actor=coach,
-        evaluation=Evaluation(
-            trajectory=training,
-            participant=anna,
-            moment="end",
-            questions="Wat nam u mee?",
-            answers="Antwoord van Anna",
-        ),
-    )
+    evaluation = _ask(training, coach, anna, "Antwoord van Anna")
     return {"training": training, "anna": anna, "bert": bert, "evaluation": evaluation}
 
 
@@ -143,16 +147,7 @@ def test_a_coach_sees_no_answers_of_a_participant_they_may_not_see(
     training = course["training"]
     hidden = ClientFactory()
     training.participants.add(hidden)
-    theirs = services.evaluation_save(
-        actor=coach,
-        evaluation=Evaluation(
-            trajectory=training,
-            participant=hidden,
-            moment="end",
-            questions="Wat nam u mee?",
-            answers="Antwoord van de verborgen deelnemer",
-        ),
-    )
+    theirs = _ask(training, coach, hidden, "Antwoord van de verborgen deelnemer")
     url = _url(training)
     page = coach_http.get(url)
     assert "Antwoord van Anna" in page.content.decode()
