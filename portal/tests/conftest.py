@@ -34,8 +34,14 @@ def organisation(db):
 
 @pytest.fixture
 def client_a(coach, organisation):
+    # Names no invented text contains, so "nothing of the other client" checks
+    # cannot trip over a random first name that happens to occur elsewhere.
     client = ClientFactory(
-        email="anna.a@example.nl", organisation=organisation, kind="contact"
+        first_name="Annerieke",
+        last_name="Aalderink-Qwa",
+        email="anna.a@example.nl",
+        organisation=organisation,
+        kind="contact",
     )
     client.coaches.add(coach)
     return client
@@ -44,7 +50,11 @@ def client_a(coach, organisation):
 @pytest.fixture
 def client_b(coach, organisation):
     client = ClientFactory(
-        email="bert.b@example.nl", organisation=organisation, kind="contact"
+        first_name="Bertolf",
+        last_name="Boekhorst-Qwb",
+        email="bert.b@example.nl",
+        organisation=organisation,
+        kind="contact",
     )
     client.coaches.add(coach)
     return client
