@@ -279,7 +279,11 @@ ALLOWED = frozenset({"Refleact", "IBAN", "Jitsi", "BIT", "URL", "IP", "HTTP", "P
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # E-mail addresses, URLs and paths; and "<unknown>", which django-axes stores as
 # the user agent of a request that sent none (data, not the interface's words).
-_SKIPPED_TEXT = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]*|<unknown>")
+# Also an authenticator key shown for typing in ("N7UQ CJ6M ... TO5T"): random
+# base32 groups of four, which now and then spell an English word.
+_SKIPPED_TEXT = re.compile(
+    r"\S+@\S+|https?://\S+|/[\w./-]*|<unknown>|(?:\b[A-Z2-7]{4}\b\s*){4,}"
+)
 _NOT_INTERFACE = ("script", "style", "template", "textarea")
 _SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "data-label")
 
