@@ -34,6 +34,14 @@ in queries, both aliases, between the two sizes over all pages; goal 0),
 most 1.5), ``max_crypto_share`` (goal at most 0.20) and ``seed_seconds_10k``
 (the seeding time of the large size, as recorded when it was seeded).
 
+``--search-cap M`` (default 500) is ``SEARCH_OPEN_ROWS_MAX`` while the sizes
+are compared: above a coach's 200 clients and below the owner's 1,000, so at
+both sizes the coach's search opens the rows the coach may see and the owner's
+runs the blind indexes' exact lookups. With the configured 2,000 the owner would
+take the first path at 1,000 and the second at 10,000, and the figures would
+compare two kinds of search, not two sizes. What the first path costs with more
+rows is what ``--search-coach`` measures.
+
 ``--search-coach N`` adds a database where one coach has N clients and measures
 that coach's searches with ``SEARCH_OPEN_ROWS_MAX`` as configured and raised
 above N (what the in-memory search would cost if it were not bounded).
@@ -80,7 +88,9 @@ def _pg_admin(url: str, sql: str) -> None:
         conn.execute(sql)
 
 
-def _environment(size: int, label: str, workdir: Path) -> dict:
+def _environment(
+    size: int, label: str, workdir: Path, search_cap: int | None = None
+) -> dict:
     where = workdir / label
     where.mkdir(parents=True, exist_ok=True)
     env = {
@@ -91,6 +101,8 @@ def _environment(size: int, label: str, workdir: Path) -> dict:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("CELERY_BROKER_URL", None)
+    if search_cap is not None:
+        env["SEARCH_OPEN_ROWS_MAX"] = str(search_cap)
     pg = _postgres_url()
     if pg:
         name = pg.rsplit("/", 1)[1].split("?")[0]
@@ -176,8 +188,21 @@ def _personas(search_coach: bool):
         .order_by("username")
         .first()
     )
-    client = Client.objects.filter(coaches=coach).order_by("pk").first()
-    trajectory = Trajectory.objects.get(client=client, kind=Trajectory.Kind.COACHING)
+    # The same shape of client at every size: a private person (no
+    # organisation) whose coaching trajectory is active. seed_scale turns the
+    # statuses of a client's three trajectories round together, so this fixes
+    # all three, and with them what the client and trajectory pages show.
+    trajectory = (
+        Trajectory.objects.filter(
+            client__coaches=coach,
+            client__organisation__isnull=True,
+            kind=Trajectory.Kind.COACHING,
+            status=Trajectory.Status.ACTIVE,
+        )
+        .order_by("pk")
+        .first()
+    )
+    client = Client.objects.get(pk=trajectory.client_id)
     account = PortalAccount.objects.filter(client=client).first()
     if account is None:
         with transaction.atomic():
@@ -335,8 +360,10 @@ def _median_p95(times: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def _prepare(label, clients, coaches, workdir, reuse) -> tuple[dict, float | None]:
-    env = _environment(clients, label, workdir)
+def _prepare(
+    label, clients, coaches, workdir, reuse, search_cap=None
+) -> tuple[dict, float | None]:
+    env = _environment(clients, label, workdir, search_cap)
     marker = workdir / label / "seeded.json"
     if reuse and marker.exists():
         return env, json.loads(marker.read_text()).get("seed_seconds")
@@ -396,6 +423,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--coaches", type=int, default=None)
     parser.add_argument("--reuse", type=Path, default=None)
     parser.add_argument("--search-coach", type=int, default=0)
+    parser.add_argument("--search-cap", type=int, default=500)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -420,12 +448,13 @@ def main(argv: list[str] | None = None) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     backend = "PostgreSQL" if _postgres_url() else "SQLite"
     print(f"bench/pages.py on {backend}, sizes {sizes}, data in {workdir}")
+    print(f"SEARCH_OPEN_ROWS_MAX={args.search_cap} for the sizes compared")
     envs, seed_seconds = {}, {}
     try:
         for size in sizes:
             label = f"{size}" if args.coaches is None else f"{size}c{args.coaches}"
             envs[label], seed_seconds[label] = _prepare(
-                label, size, args.coaches, workdir, args.reuse
+                label, size, args.coaches, workdir, args.reuse, args.search_cap
             )
         merged = _measure(envs, args) if envs else {}
         for label in merged:
