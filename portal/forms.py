@@ -135,7 +135,7 @@ class LanguageForm(forms.Form):
 
 
 class SecondFactorOffForm(forms.Form):
-    """Turning the second factor off: a valid code, or else the password."""
+    """Turning the second factor off or new recovery codes: a code, or the password."""
 
     token = forms.CharField(
         label=_("Code from your app, or a recovery code"),

@@ -3,8 +3,9 @@
 Turned on by the client in the portal (a QR code and the secret as text, then one
 right code); from then on the login asks for a code after the password, and the
 session is a portal session only once it is given (``pending_*`` below). Turning
-it off takes a valid code or the password. Recovery codes are shown once and
-work once each; only their digests are stored (as for staff, refleact/twofactor/).
+it off, or making new recovery codes, takes a valid code or the password.
+Recovery codes are shown once and work once each; only their digests are stored
+(as for staff, refleact/twofactor/).
 
 Wrong codes are throttled twice: per device by django-otp (1, 2, 4, 8 ... seconds
 between attempts, wherever they come from) and per login and address by
@@ -178,6 +179,40 @@ def recovery_codes_replace(*, account: PortalAccount) -> list[str]:
         row.holder_id = account.holder_id
         rows.append(row)
     ClientRecoveryCode.objects.bulk_create(rows)
+    return codes
+
+
+def recovery_codes_left(*, account: PortalAccount) -> int:
+    """Return how many of the account's recovery codes are still unused."""
+    return ClientRecoveryCode.objects.filter(
+        account=account, used_at__isnull=True
+    ).count()
+
+
+@transaction.atomic
+def recovery_codes_renew(*, account: PortalAccount, request=None) -> list[str] | None:
+    """Replace the recovery codes of a second factor that is on; audited.
+
+    Returns the new codes (shown once; the old ones stop working), or None when
+    the second factor is off, so a concurrent turning-off leaves no codes behind.
+    Caller must have checked a valid code or the password.
+    """
+    # Locks the device row as second_factor_verify does: a turning-off cannot
+    # slip in between the check and the new codes.
+    device = (
+        ClientTOTPDevice.objects.select_for_update()
+        .filter(user_id=account.user_id, confirmed=True)
+        .first()
+    )
+    if device is None:
+        return None
+    codes = recovery_codes_replace(account=account)
+    audit_record(
+        request=request,
+        actor=account.user,
+        action=AuditEvent.Action.CHANGE,
+        obj=account,
+    )
     return codes
 
 

@@ -59,4 +59,9 @@ urlpatterns = [
         secondfactor.second_factor_off_view,
         name="second_factor_off",
     ),
+    path(
+        "account/tweede-stap/nieuwe-codes/",
+        secondfactor.recovery_codes_new_view,
+        name="recovery_codes_new",
+    ),
 ]

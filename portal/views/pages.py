@@ -374,5 +374,8 @@ def request_view(request, pk):
 @require_safe
 @client_required
 def account_view(request):
-    enabled = secondfactor.is_enabled(account=request.portal_account)
-    return render(request, "portal/account.html", {"second_factor": enabled})
+    account = request.portal_account
+    context = {"second_factor": secondfactor.is_enabled(account=account)}
+    if context["second_factor"]:
+        context["codes_left"] = secondfactor.recovery_codes_left(account=account)
+    return render(request, "portal/account.html", context)

@@ -1,4 +1,4 @@
-"""The client's optional second factor: the code at login, turning it on and off.
+"""The client's second factor: the code at login, turning it on and off, new codes.
 
 The code page belongs to a login that is not one yet: the password was right,
 the session holds only the pending login (portal/secondfactor.py), and no page
@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,6 +66,24 @@ def _wrong(request, form, account, outcome: Outcome, *, field: str = "token"):
         )
     form.add_error(field, error)
     return None
+
+
+def _confirmed(request, form, account) -> tuple[bool, HttpResponse | None]:
+    """Check the valid form's code, or else its password, for a second factor on.
+
+    Returns whether it was right, and axes' lockout response once a wrong one
+    (counted by _wrong, with its form error) has locked the login.
+    """
+    token = form.cleaned_data["token"]
+    if token:
+        outcome = secondfactor.second_factor_verify(account=account, token=token)
+    else:
+        right = account.user.check_password(form.cleaned_data["password"])
+        outcome = Outcome.ACCEPTED if right else Outcome.WRONG
+    if outcome == Outcome.ACCEPTED:
+        return True, None
+    field = "token" if token else "password"
+    return False, _wrong(request, form, account, outcome, field=field)
 
 
 @public_page
@@ -145,18 +163,38 @@ def second_factor_off_view(request):
         return locked
     form = SecondFactorOffForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        token = form.cleaned_data["token"]
-        if token:
-            outcome = secondfactor.second_factor_verify(account=account, token=token)
-        else:
-            right = account.user.check_password(form.cleaned_data["password"])
-            outcome = Outcome.ACCEPTED if right else Outcome.WRONG
-        if outcome == Outcome.ACCEPTED:
+        right, locked = _confirmed(request, form, account)
+        if locked:
+            return locked
+        if right:
             secondfactor.second_factor_disable(account=account, request=request)
             messages.success(request, _("The second factor is off."))
             return redirect("portal:account")
-        field = "token" if token else "password"
-        locked = _wrong(request, form, account, outcome, field=field)
+    return render(request, "portal/second_factor_off.html", {"form": form})
+
+
+@sensitive_post_parameters("token", "password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+@client_required
+def recovery_codes_new_view(request):
+    """Replace the recovery codes, with a valid code or the password."""
+    account = request.portal_account
+    if not secondfactor.is_enabled(account=account):
+        return redirect("portal:account")
+    locked = _locked(request, account)
+    if locked:
+        return locked
+    form = SecondFactorOffForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        right, locked = _confirmed(request, form, account)
         if locked:
             return locked
-    return render(request, "portal/second_factor_off.html", {"form": form})
+        if right:
+            codes = secondfactor.recovery_codes_renew(account=account, request=request)
+            if codes is None:  # turned off meanwhile
+                return redirect("portal:account")
+            context = {"codes": codes, "renewed": True}
+            return render(request, "portal/second_factor_codes.html", context)
+    return render(request, "portal/recovery_codes_new.html", {"form": form})
