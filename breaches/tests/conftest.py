@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from decimal import Decimal
 
@@ -92,10 +93,17 @@ def smtp_server():
 
     handler = Handler()
     handler.port = free_port()
+    # aiosmtpd logs each connection at INFO from its own thread, into whatever
+    # handler an earlier test's captured stream left on the root logger (a
+    # closed file by then: "--- Logging error ---" in the run's output).
+    server_log = logging.getLogger("mail.log")
+    level = server_log.level
+    server_log.setLevel(logging.WARNING)
     controller = Controller(handler, hostname="127.0.0.1", port=handler.port)
     controller.start()
     yield handler
     controller.stop()
+    server_log.setLevel(level)
 
 
 @pytest.fixture
