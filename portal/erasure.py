@@ -1,11 +1,19 @@
 """Erasure of what the portal holds of a holder (refleact/erasure/README.md).
 
 Run before the accounts handler (higher apps first): the links, the requests,
-the second factor (authenticator app, recovery codes) and the account row go; the accounts handler then removes the login and its
-sessions.
+the second factor (authenticator app, recovery codes) and the account row go, and
+so do the sessions of the portal's own that point at them (a half-finished login
+waiting for its code, a link moved from the address into the session); the
+accounts handler then removes the login and its logged-in sessions.
+
+``identify`` adds the addresses of the holder's e-mail-change links (an earlier
+or a requested address) to ``erasure.emails``: the login-record digests of those
+addresses go with the holder too, and pseudonymised texts are scrubbed of them.
 """
 
 from __future__ import annotations
+
+from django.contrib.sessions.models import Session
 
 from portal.models import (
     ClientRecoveryCode,
@@ -14,11 +22,58 @@ from portal.models import (
     PortalRequest,
     PortalToken,
 )
+from portal.secondfactor import PENDING
+from portal.tokens import token_digest
 from refleact.erasure.registry import Erasure, ErasureHandler, register_erasure
+
+# The session key of a link's token (portal/views/auth.py).
+LINK_SESSION = "portal_link_token"
+
+
+def portal_identify(*, erasure: Erasure) -> None:
+    """Add the addresses of the holder's e-mail-change links to ``emails``."""
+    addresses = [
+        token.new_email
+        for token in PortalToken.objects.filter(
+            holder_id=erasure.holder_id, purpose=PortalToken.Purpose.EMAIL
+        )
+        if isinstance(token.new_email, str) and token.new_email.strip()
+    ]
+    for address in addresses:
+        if address not in erasure.emails:
+            erasure.emails.append(address)
+        if address not in erasure.known:
+            erasure.known.append(address)
+
+
+def _portal_sessions(*, user_ids: set[str], digests: set[str]) -> list[str]:
+    # As accounts/erasure.py: the ids are inside the encoded data. Bounded by the
+    # live sessions, streamed.
+    keys = []
+    for session in Session.objects.iterator(chunk_size=500):
+        data = session.get_decoded()
+        pending = data.get(PENDING)
+        token = data.get(LINK_SESSION)
+        if (isinstance(pending, dict) and str(pending.get("user")) in user_ids) or (
+            isinstance(token, str) and token_digest(token) in digests
+        ):
+            keys.append(session.session_key)
+    return keys
 
 
 def portal_erase(*, erasure: Erasure) -> None:
     """Delete the holder's portal links, requests, second factor and account."""
+    accounts = PortalAccount.objects.filter(holder_id=erasure.holder_id)
+    user_ids = {str(pk) for pk in accounts.values_list("user_id", flat=True)}
+    digests = set(
+        PortalToken.objects.filter(holder_id=erasure.holder_id).values_list(
+            "digest", flat=True
+        )
+    )
+    if user_ids or digests:
+        Session.objects.filter(
+            session_key__in=_portal_sessions(user_ids=user_ids, digests=digests)
+        ).delete()
     for model in (
         PortalToken,
         PortalRequest,
@@ -40,6 +95,7 @@ register_erasure(
             "portal.ClientTOTPDevice",
             "portal.ClientRecoveryCode",
         ),
+        identify=portal_identify,
         erase=portal_erase,
     )
 )

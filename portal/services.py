@@ -31,6 +31,7 @@ from dossiers.services import dossier_entry_save, evaluation_save
 from portal import deadlines, notices
 from portal.models import PortalAccount, PortalRequest, PortalToken
 from portal.tokens import token_digest, token_looks_valid, token_new
+from refleact.accounts.services import login_records_forget
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
 from refleact.erasure.registry import Erasure, Rule
@@ -246,6 +247,9 @@ def email_change_confirm(*, token: str, request=None) -> PortalAccount:
     client_save(actor=account.user, client=client, request=request)
     PortalToken.objects.filter(pk=row.pk).update(used_at=timezone.now())
     if isinstance(old, str) and old and old != client.email:
+        # The old address is recorded nowhere once replaced: its login records
+        # (keyed digests of it, in the key store) go now, not at erasure.
+        transaction.on_commit(lambda: login_records_forget(login_names=[old]))
         _send_on_commit(
             notices.portal_email(kind="email_changed", to=old, language=client.language)
         )

@@ -45,6 +45,11 @@ app.conf.update(
             "task": "accounts.login_records_purge",
             "schedule": crontab(minute=17, hour=3),
         },
+        # Expired sessions (Django's clearsessions): they name a user until deleted.
+        "sessions-clear-expired": {
+            "task": "accounts.sessions_clear_expired",
+            "schedule": crontab(minute=27, hour=3),
+        },
         "orphan-files-sweep": {
             "task": "keystore.orphan_files_sweep",
             "schedule": crontab(minute=23, hour=4),

@@ -11,6 +11,7 @@ from axes.models import AccessLog
 from django.utils import timezone
 
 from refleact.accounts.tasks import login_records_purge as login_records_purge_task
+from refleact.accounts.tasks import sessions_clear_expired
 from refleact.celery import app
 from refleact.localenv import new_key
 from tests.conftest import clean_env, run
@@ -59,6 +60,32 @@ def test_eager_task_runs_in_process_and_its_effect_is_visible_at_once():
 
     assert result.get() == 1
     assert not AccessLog.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_expired_sessions_are_cleared_by_a_daily_beat_task():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    expired, live = SessionStore(), SessionStore()
+    for store in (expired, live):
+        store["portal_pending_login"] = {"user": "1", "generation": 0, "at": 0}
+        store.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    sessions_clear_expired.delay().get()
+    sessions_clear_expired.delay().get()  # a rerun finds nothing to do
+
+    assert list(Session.objects.values_list("session_key", flat=True)) == [
+        live.session_key
+    ]
+    schedule = app.conf.beat_schedule
+    assert any(
+        entry["task"] == "accounts.sessions_clear_expired"
+        for entry in schedule.values()
+    )
 
 
 def test_worker_refuses_to_start_without_keys():

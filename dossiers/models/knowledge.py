@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from refleact.crypto.fields import EncryptedJSONField
@@ -36,7 +35,9 @@ class KnowledgeCase(EncryptedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # No creation time: an exact one equals the sweep's RetentionLogEntry.at and
+    # so names the trajectory, and through its audit rows the erased holder. The
+    # case keeps the month it closed in, nothing finer.
 
     class Meta:
         verbose_name = _("knowledge case")

@@ -24,3 +24,21 @@ def login_records_purge(*, now=None) -> int:
     deleted += AccessLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     deleted += AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted
+
+
+def login_records_forget(*, login_names) -> int:
+    """Delete the login records of these typed login names; return how many.
+
+    The records hold a keyed digest of the name (refleact/accounts/lockout.py);
+    they are in the key store's database (refleact/keystore/routers.py), so the
+    caller's data transaction does not cover this: call it on commit.
+    """
+    from refleact.accounts.lockout import _digest, _key
+
+    key = _key()
+    digests = {_digest(name, key=key) for name in login_names if name}
+    deleted = 0
+    if digests:
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            deleted += model.objects.filter(username__in=digests).delete()[0]
+    return deleted

@@ -7,7 +7,8 @@ A backup directory holds three sets that can be kept for different times:
     data/sealed-files.tar   the encrypted attachments (SEALED_FILES_DIR)
     keys/keystore.dump      the key store's database: kept for a shorter time,
                             so that destroying an erased client's key reaches
-                            every older data backup too (crypto-shredding)
+                            every older data backup too (crypto-shredding);
+                            django-axes' login records are in it too
     journal/erasures.jsonl  a copy of the erasure journal file
     MANIFEST                JSON: when it was taken, each set's engine, and the
                             sha256 of every file; written last, so a backup
@@ -69,9 +70,10 @@ SEALED_TAR = "data/sealed-files.tar"
 KEYS_DUMP = "keys/keystore.dump"
 JOURNAL_COPY = "journal/erasures.jsonl"
 FILES = {DATA: (DATA_DUMP, SEALED_TAR), KEYS: (KEYS_DUMP,), JOURNAL: (JOURNAL_COPY,)}
-# The table only a key store has, and the tables a key store may hold.
+# The table only a key store has, and the tables a key store may hold: its own,
+# and django-axes' login records (refleact/keystore/routers.py).
 KEYSTORE_MARK = "keystore_datakey"
-_KEYSTORE_TABLE = re.compile(r"keystore_\w+|django_migrations|sqlite_\w+")
+_KEYSTORE_TABLE = re.compile(r"keystore_\w+|axes_\w+|django_migrations|sqlite_\w+")
 # A sealed file's stored name (refleact/crypto/files.py): nothing else is backed up
 # or restored, so a tar can never write outside the storage directory.
 _STORED_NAME = re.compile(r"[0-9a-f]{40}")
