@@ -1,7 +1,8 @@
 """Writes of consent: the ledger, PR requests, disclosures and policy versions.
 
 Atomic, validated and audited. The ledger is append-only: every decision is a
-new ``ConsentRecord``; nothing here updates or deletes one, except
+new ``ConsentRecord`` (a withdrawal too, ``consents_withdraw_all`` for an
+erasure on request); nothing here updates or deletes one, except
 ``consent_records_erase`` (the retention sweep's erasure of a client).
 """
 
@@ -203,6 +204,41 @@ def consent_decide(
         request=request, actor=actor, action=AuditEvent.Action.CREATE, obj=record
     )
     return record
+
+
+def consents_withdraw_all(
+    *, client: Client, method: str, actor=None, request=None
+) -> int:
+    """Withdraw every consent the client currently gives; return how many.
+
+    For a request to erase everything (GDPR art. 17): the withdrawal is recorded
+    in the ledger like any other (``consent_decide``), so nothing that outlives
+    the client can rest on a consent still standing. Per purpose and occasion.
+    """
+    pairs = set(
+        ConsentRecord.objects.filter(client=client).values_list(
+            "purpose_id", "occasion_id"
+        )
+    )
+    count = 0
+    for purpose_id, occasion_id in sorted(pairs, key=str):
+        purpose = Purpose.objects.get(pk=purpose_id)
+        occasion = Occasion.objects.get(pk=occasion_id) if occasion_id else None
+        if not selectors.consent_current(
+            client=client, purpose=purpose, occasion=occasion
+        ):
+            continue
+        consent_decide(
+            client=client,
+            purpose=purpose,
+            occasion=occasion,
+            decision=Decision.WITHDRAWN,
+            method=method,
+            actor=actor,
+            request=request,
+        )
+        count += 1
+    return count
 
 
 def contact_question_on_status_change(*, trajectory, status: str, actor, now) -> None:

@@ -22,6 +22,7 @@ from dossiers.models import (
     Quote,
     Trajectory,
 )
+from dossiers.participants import participant_erase
 from refleact.crypto.files import SealedFile, delete_stored
 from refleact.crypto.models import EncryptedModel
 from refleact.erasure.content import declared_fields, kept_content
@@ -73,6 +74,16 @@ def dossiers_erase(*, erasure: Erasure) -> None:
     Trajectory.objects.filter(organisation__holder_id=erasure.holder_id).update(
         organisation=None
     )
+
+
+def dossiers_prepare(*, erasure: Erasure) -> None:
+    """Take the holder out of the trajectories others hold that name them.
+
+    The trainings they take part in and the work of their organisation
+    (dossiers/participants.py), while ``holder_identify`` still knows their
+    names: every erasure of a client, whichever path asks for it.
+    """
+    participant_erase(erasure=erasure)
 
 
 def _content_relations():
@@ -232,6 +243,7 @@ register_erasure(
             "dossiers.KnowledgeCase",
             "dossiers.KnowledgeItem",
         ),
+        prepare=dossiers_prepare,
         erase=dossiers_erase,
         trajectory=dossiers_trajectory,
     )

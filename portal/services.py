@@ -25,7 +25,6 @@ from clients.services import client_save
 from consent.models import ConsentRecord
 from consent.services import consent_decide, policy_notice_seen
 from dossiers.models import DossierEntry, Evaluation, Quote, Trajectory
-from dossiers.participants import participant_erase
 from dossiers.quote_services import quote_accept
 from dossiers.services import dossier_entry_save, evaluation_save
 from portal import deadlines, notices
@@ -35,7 +34,7 @@ from refleact.accounts.services import login_records_forget
 from refleact.audit.models import AuditEvent
 from refleact.audit.services import audit_record
 from refleact.erasure.registry import Erasure, Rule
-from refleact.erasure.services import holder_erase, holder_identify
+from refleact.erasure.services import holder_erase
 from refleact.keystore.models import Tombstone
 
 Purpose = PortalToken.Purpose
@@ -458,9 +457,13 @@ def request_deletion_approve(
     Only the owner approves. The erasure is the retention sweep's own
     (``holder_erase``): every app's rows of the client go, the request with
     them (its inventory: erased with the client), invoices stay unlinked for
-    their legal term; the key is destroyed on commit. What outlives the client
-    is the access-log row of the approval and the erasure journal entry, which
-    hold no personal data.
+    their legal term; the key is destroyed on commit. A request to erase
+    everything withdraws every consent (``keep_consented=False``): no contact
+    record and no PR material is kept. Their mentions in what others hold (the
+    trainings they took part in, the trajectories of the organisation they are
+    a contact person of) are replaced (dossiers/participants.py). What outlives
+    the client is the access-log row of the approval and the erasure journal
+    entry, which hold no personal data, and the issued invoices.
     """
     if not getattr(actor, "is_owner", False):
         raise PermissionDenied
@@ -476,11 +479,13 @@ def request_deletion_approve(
         request=request, actor=actor, action=AuditEvent.Action.DELETE, obj=client
     )
     erasure = Erasure(
-        holder_id=client.holder_id, kind="clients.Client", rule=Rule.DELETE
+        holder_id=client.holder_id,
+        kind="clients.Client",
+        rule=Rule.DELETE,
+        keep_consented=False,
+        actor=actor,
     )
-    holder_identify(erasure=erasure)
-    # The trainings an organisation holds keep going without them: their
-    # participation, their evaluations and their mentions go first, while the
-    # identification can still name them (dossiers/participants.py).
-    participant_erase(erasure=erasure, actor=actor, request=request)
+    # The trainings an organisation holds keep going without them: the dossiers
+    # handler's ``prepare`` takes out their participation, their evaluations and
+    # their mentions while the identification can still name them.
     return holder_erase(erasure=erasure, reason=Tombstone.Reason.ERASURE_REQUEST)

@@ -88,3 +88,61 @@ def test_only_an_open_deletion_request_is_approved(owner_http, account_a, client
     row = _deletion(account_a)
     assert owner_http.put(_url(row)).status_code == 405
     assert Client.objects.filter(pk=client_a.pk).exists()
+
+
+def test_approval_withdraws_every_consent_and_keeps_nothing_named(
+    owner_http, coach, account_a, client_a, django_capture_on_commit_callbacks
+):
+    # GDPR art. 17: a request to erase everything withdraws the consents that
+    # the retention sweep would keep a contact record and PR material under.
+    from django.db.models.signals import post_save
+
+    from consent import services as consent_services
+    from consent.models import (
+        ConsentRecord,
+        ContactRecord,
+        KeptConsentRecord,
+        KeptOccasion,
+        Occasion,
+    )
+    from consent.models.ledger import CONTACT_AFTER
+
+    given = {
+        "decision": ConsentRecord.Decision.GIVEN,
+        "method": ConsentRecord.Method.COACH,
+        "evidence_note": "Ondertekend formulier",
+        "actor": coach,
+    }
+    consent_services.consent_decide(client=client_a, purpose=CONTACT_AFTER, **given)
+    occasion = consent_services.occasion_create(
+        actor=coach,
+        client=client_a,
+        what=Occasion.What.TESTIMONIAL,
+        medium="Website",
+        material=f"{client_a.first_name}: een aanrader.",
+    )
+    consent_services.consent_decide(
+        client=client_a, purpose=occasion.purpose, occasion=occasion, **given
+    )
+    recorded = []
+
+    def note(sender, instance, created, **kwargs):
+        recorded.append((instance.decision, instance.method, instance.occasion_id))
+
+    post_save.connect(note, sender=ConsentRecord)
+    row = _deletion(account_a)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert owner_http.post(_url(row)).status_code == 302
+    finally:
+        post_save.disconnect(note, sender=ConsentRecord)
+    assert not Client.objects.filter(pk=client_a.pk).exists()
+    assert not ContactRecord.objects.exists()
+    assert not KeptOccasion.objects.exists()
+    assert not KeptConsentRecord.objects.exists()
+    assert not ConsentRecord.objects.filter(holder_id=client_a.holder_id).exists()
+    # The withdrawals went through the ledger before it was erased.
+    withdrawn = ConsentRecord.Decision.WITHDRAWN
+    assert sorted(recorded, key=str) == sorted(
+        [(withdrawn, "portal", None), (withdrawn, "portal", occasion.pk)], key=str
+    )

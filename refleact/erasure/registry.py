@@ -58,8 +58,20 @@ class Erasure:
     # people: dicts with the keys of ``person``.
     people: list[dict[str, str]] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    # False when the holder asked for everything to go (a deletion request,
+    # GDPR art. 17): that withdraws their consents, so ``prepare`` keeps no
+    # contact record and no PR material (consent/erasure.py). What a legal duty
+    # keeps (issued invoices) stays either way. True for the retention sweep.
+    keep_consented: bool = True
+    # Who asked for the erasure, for the access-log rows handlers write (None:
+    # the system, e.g. the retention sweep).
+    actor: object = None
     kept: dict[str, int] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    # Fields of other holders' rows that ``prepare`` rewrote to take the holder
+    # out (an organisation's training naming them): [model label, pk, field].
+    # Ids and field names only, never a value.
+    rewritten: list[list[str]] = field(default_factory=list)
 
     def record_kept(self, label: str, count: int = 1) -> None:
         if count:
@@ -79,7 +91,9 @@ class ErasureHandler:
     ``emails``) for ``scrub_text``.
     ``prepare(erasure=...)`` runs next, for every handler in registration order
     (lower apps first): gather identifiers, copy what must outlive the holder
-    (a contact record kept with consent) under the practice key. ``erase(
+    (a contact record kept with consent) under the practice key, take the
+    holder out of what other holders keep (their name in an organisation's
+    trainings; noted in ``erasure.rewritten``). ``erase(
     erasure=...)`` then runs in reverse order (higher apps first, so their rows
     go before the rows they point at) and deletes the holder's rows, finding
     them by ``erasure.holder_id`` alone (``reapply_erasures`` knows nothing
