@@ -50,6 +50,11 @@ app.conf.update(
             "task": "accounts.sessions_clear_expired",
             "schedule": crontab(minute=27, hour=3),
         },
+        # The access log's declared retention (refleact/audit/inventory.py).
+        "audit-events-purge": {
+            "task": "audit.audit_events_purge",
+            "schedule": crontab(minute=53, hour=3),
+        },
         "orphan-files-sweep": {
             "task": "keystore.orphan_files_sweep",
             "schedule": crontab(minute=23, hour=4),

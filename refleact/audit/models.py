@@ -1,7 +1,9 @@
 """The access log: who did what to which client's data, and when (NEN 7513 style).
 
 Rows say only ids: the model, the primary key and the key holder (which
-identifies the client without naming them), never field values.
+identifies the client without naming them), never field values. A row goes after
+its declared retention (refleact/audit/inventory.py, ``audit_events_purge``); its
+IP address goes earlier, when its holder is erased (refleact/audit/erasure.py).
 """
 
 from __future__ import annotations

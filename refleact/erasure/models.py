@@ -25,8 +25,12 @@ class ErasureJournalEntry(models.Model):
     rule = models.CharField(_("rule"), max_length=16)
     erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
     kept = models.JSONField(_("kept"), default=dict, blank=True)
-    # Set once the holder's key was destroyed (after the data commit); a sweep
-    # repeats the destruction for entries still without it.
+    # Set once the entry's line is in ERASURE_JOURNAL_PATH (after the data
+    # commit, before the key goes); a sweep appends it for entries still
+    # without it, so a crash between the commit and the append loses no line.
+    journal_written_at = models.DateTimeField(_("journal written at"), null=True)
+    # Set once the holder's key was destroyed (after the line was appended); a
+    # sweep repeats the destruction for entries still without it.
     key_destroyed_at = models.DateTimeField(_("key destroyed at"), null=True)
 
     class Meta:
@@ -34,11 +38,13 @@ class ErasureJournalEntry(models.Model):
         verbose_name_plural = _("erasure journal")
         ordering = ["erased_at", "id"]
         indexes = [
-            # Serves the retry of destructions that did not happen.
+            # Serves keys_destroy_pending: the appends and destructions that
+            # did not happen.
             models.Index(
                 fields=["erased_at"],
-                condition=models.Q(key_destroyed_at__isnull=True),
-                name="erasure_key_pending",
+                condition=models.Q(journal_written_at__isnull=True)
+                | models.Q(key_destroyed_at__isnull=True),
+                name="erasure_pending",
             )
         ]
 

@@ -1,0 +1,155 @@
+"""An erased client's access-log rows stay, without the address they came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client
+from dossiers import retention
+from dossiers.services import trajectory_close
+from portal import services as portal_services
+from portal.access import session_start
+from refleact.audit.models import AuditEvent
+from refleact.erasure.journal import journal_path
+from refleact.erasure.registry import covered_models
+from refleact.testing.factories import (
+    ClientFactory,
+    DossierEntryFactory,
+    OrganisationFactory,
+    TrajectoryFactory,
+)
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+DUE = NOW + dt.timedelta(days=31)
+CLIENT_IP = "198.51.100.23"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def fresh_journal():
+    journal_path().unlink(missing_ok=True)
+    yield
+    journal_path().unlink(missing_ok=True)
+
+
+def portal_login(account) -> HttpClient:
+    http = HttpClient(REMOTE_ADDR=CLIENT_IP)
+    http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
+    session = http.session
+
+    class _Request:
+        pass
+
+    request = _Request()
+    request.session = session
+    session_start(request, account)
+    session.save()
+    return http
+
+
+@pytest.fixture
+def visited(coach, coach_http, django_capture_on_commit_callbacks):
+    """A client who looked at their dossier in the portal; the coach at theirs."""
+    client = ClientFactory(coaches=[coach])
+    trajectory = TrajectoryFactory(client=client, coach=coach)
+    DossierEntryFactory(trajectory=trajectory, kind="client_information")
+    with django_capture_on_commit_callbacks(execute=True):
+        account = portal_services.account_invite(actor=coach, client=client)
+    account.user.set_password("a long portal password 42")
+    account.user.save()
+    account.activated_at = timezone.now()
+    account.save()
+    http = portal_login(account)
+    assert http.get(reverse("portal:dossier")).status_code == 200
+    assert http.get(reverse("portal:data")).status_code == 200
+    response = coach_http.get(reverse("admin:clients_client_change", args=[client.pk]))
+    assert response.status_code == 200
+    # The client's own visit to a training an organisation holds: another
+    # holder's row, but the client's login and address.
+    training = OrganisationFactory()
+    AuditEvent.objects.create(
+        action="view",
+        model="dossiers.trajectory",
+        object_id="training",
+        holder_id=training.holder_id,
+        actor=account.user,
+        ip_address=CLIENT_IP,
+    )
+    other = ClientFactory(coaches=[coach])
+    AuditEvent.objects.create(
+        action="view",
+        model="clients.client",
+        object_id=str(other.pk),
+        holder_id=other.holder_id,
+        ip_address="203.0.113.7",
+    )
+    assert AuditEvent.objects.filter(
+        holder_id=client.holder_id, ip_address=CLIENT_IP
+    ).exists()
+    return {"client": client, "trajectory": trajectory, "other": other}
+
+
+def sweep(coach, visited, capture) -> None:
+    trajectory_close(actor=coach, trajectory=visited["trajectory"], retention="delete")
+    with capture(execute=True):
+        retention.retention_sweep(now=DUE)
+    assert not Client.objects.filter(pk=visited["client"].pk).exists()
+
+
+def addresses(holder_id) -> list:
+    return list(
+        AuditEvent.objects.filter(holder_id=holder_id)
+        .exclude(ip_address=None)
+        .values_list("ip_address", flat=True)
+    )
+
+
+def test_the_access_log_is_covered_by_an_erasure_handler():
+    assert "audit.auditevent" in covered_models()
+
+
+def test_swept_client_s_visits_keep_no_ip_address(
+    coach, visited, django_capture_on_commit_callbacks
+):
+    holder = visited["client"].holder_id
+    views_before = AuditEvent.objects.filter(holder_id=holder, action="view").count()
+
+    sweep(coach, visited, django_capture_on_commit_callbacks)
+
+    assert addresses(holder) == []
+    assert not AuditEvent.objects.filter(ip_address=CLIENT_IP).exists()
+    # The rows themselves stay: who (staff), what, which object, when.
+    kept = AuditEvent.objects.filter(holder_id=holder, action="view")
+    assert kept.count() == views_before
+    assert kept.filter(actor=coach, model="clients.client").exists()
+    assert addresses(visited["other"].holder_id) == ["203.0.113.7"]
+
+
+def test_reapply_blanks_the_addresses_a_restore_brought_back(
+    coach, visited, django_capture_on_commit_callbacks
+):
+    holder = visited["client"].holder_id
+    sweep(coach, visited, django_capture_on_commit_callbacks)
+    # As in a data backup from before the erasure: the addresses are back.
+    AuditEvent.objects.filter(holder_id=holder).update(ip_address=CLIENT_IP)
+
+    call_command("reapply_erasures", stdout=StringIO())
+
+    assert addresses(holder) == []
+    assert AuditEvent.objects.filter(holder_id=holder).exists()
+    assert addresses(visited["other"].holder_id) == ["203.0.113.7"]
