@@ -183,19 +183,15 @@ def _personas(search_coach: bool):
 
     users = get_user_model().objects
     owner = users.get(username="scale-owner")
-    coach = (
-        users.filter(username__startswith="scale-", groups__name="coach")
-        .order_by("username")
-        .first()
-    )
     # The same shape of client at every size: a private person (no
     # organisation) whose coaching trajectory is active. seed_scale turns the
     # statuses of a client's three trajectories round together, so this fixes
-    # all three, and with them what the client and trajectory pages show.
+    # all three, and with them what the client and trajectory pages show. The
+    # coach is that client's (seed_scale gives every coach the same number of clients).
     trajectory = (
         Trajectory.objects.filter(
-            client__coaches=coach,
             client__organisation__isnull=True,
+            client__coaches__username__startswith="scale-",
             kind=Trajectory.Kind.COACHING,
             status=Trajectory.Status.ACTIVE,
         )
@@ -203,6 +199,7 @@ def _personas(search_coach: bool):
         .first()
     )
     client = Client.objects.get(pk=trajectory.client_id)
+    coach = client.coaches.filter(groups__name="coach").order_by("username").first()
     account = PortalAccount.objects.filter(client=client).first()
     if account is None:
         with transaction.atomic():

@@ -148,13 +148,13 @@ def second_factor_setup_view(request):
     return render(request, "portal/second_factor_setup.html", context)
 
 
-@sensitive_post_parameters("token", "password")
-@csrf_protect
-@never_cache
-@require_http_methods(["GET", "POST"])
-@client_required
-def second_factor_off_view(request):
-    """Turn the second factor off, with a valid code or the password."""
+def _with_code_or_password(request, template: str, confirmed):
+    """A step the client confirms with a valid code or the password.
+
+    GET shows ``template``'s form; a right code or password calls
+    ``confirmed(account)`` and returns its response. Wrong tries count for
+    django-axes and the device's throttle (``_confirmed``), as at login.
+    """
     account = request.portal_account
     if not secondfactor.is_enabled(account=account):
         return redirect("portal:account")
@@ -167,10 +167,24 @@ def second_factor_off_view(request):
         if locked:
             return locked
         if right:
-            secondfactor.second_factor_disable(account=account, request=request)
-            messages.success(request, _("The second factor is off."))
-            return redirect("portal:account")
-    return render(request, "portal/second_factor_off.html", {"form": form})
+            return confirmed(account)
+    return render(request, template, {"form": form})
+
+
+@sensitive_post_parameters("token", "password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+@client_required
+def second_factor_off_view(request):
+    """Turn the second factor off, with a valid code or the password."""
+
+    def turn_off(account):
+        secondfactor.second_factor_disable(account=account, request=request)
+        messages.success(request, _("The second factor is off."))
+        return redirect("portal:account")
+
+    return _with_code_or_password(request, "portal/second_factor_off.html", turn_off)
 
 
 @sensitive_post_parameters("token", "password")
@@ -180,21 +194,12 @@ def second_factor_off_view(request):
 @client_required
 def recovery_codes_new_view(request):
     """Replace the recovery codes, with a valid code or the password."""
-    account = request.portal_account
-    if not secondfactor.is_enabled(account=account):
-        return redirect("portal:account")
-    locked = _locked(request, account)
-    if locked:
-        return locked
-    form = SecondFactorOffForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        right, locked = _confirmed(request, form, account)
-        if locked:
-            return locked
-        if right:
-            codes = secondfactor.recovery_codes_renew(account=account, request=request)
-            if codes is None:  # turned off meanwhile
-                return redirect("portal:account")
-            context = {"codes": codes, "renewed": True}
-            return render(request, "portal/second_factor_codes.html", context)
-    return render(request, "portal/recovery_codes_new.html", {"form": form})
+
+    def renew(account):
+        codes = secondfactor.recovery_codes_renew(account=account, request=request)
+        if codes is None:  # turned off meanwhile
+            return redirect("portal:account")
+        context = {"codes": codes, "renewed": True}
+        return render(request, "portal/second_factor_codes.html", context)
+
+    return _with_code_or_password(request, "portal/recovery_codes_new.html", renew)
