@@ -11,9 +11,14 @@ details; what is about others stays.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from io import StringIO
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +30,7 @@ from portal import services as portal_services
 from portal.models import PortalRequest
 from refleact.crypto import keyring
 from refleact.erasure.journal import journal_path
+from refleact.erasure.models import ErasureJournalEntry
 from refleact.keystore.models import DataKey
 from refleact.testing.factories import (
     AppointmentFactory,
@@ -160,11 +166,8 @@ def _assert_taken_out(work) -> None:
     assert Client.objects.filter(pk=work["colleague"].pk).exists()
 
 
-def test_an_approved_deletion_takes_the_contact_person_out_of_the_organisations_work(
-    owner_http, coach, work, django_capture_on_commit_callbacks
-):
-    contact = work["contact"]
-    with django_capture_on_commit_callbacks(execute=True):
+def _approve_deletion(owner_http, coach, contact, capture) -> None:
+    with capture(execute=True):
         account = portal_services.account_invite(actor=coach, client=contact)
     account.user.set_password("a long portal password 42")
     account.user.save()
@@ -174,8 +177,22 @@ def test_an_approved_deletion_takes_the_contact_person_out_of_the_organisations_
         account=account, kind=PortalRequest.Kind.DELETION, text="Wis mij"
     )
     url = reverse("admin:portal_portalrequest_approve_deletion", args=[row.pk])
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         assert owner_http.post(url).status_code == 302
+
+
+def _sweep_erase(coach, contact, capture) -> None:
+    own = TrajectoryFactory(client=contact, coach=coach)
+    trajectory_close(actor=coach, trajectory=own, retention="delete")
+    with capture(execute=True):
+        retention.retention_sweep(now=DUE)
+
+
+def test_an_approved_deletion_takes_the_contact_person_out_of_the_organisations_work(
+    owner_http, coach, work, django_capture_on_commit_callbacks
+):
+    contact = work["contact"]
+    _approve_deletion(owner_http, coach, contact, django_capture_on_commit_callbacks)
     assert not Client.objects.filter(pk=contact.pk).exists()
     assert not DataKey.objects.filter(holder_id=contact.holder_id).exists()
     _assert_taken_out(work)
@@ -214,3 +231,126 @@ def test_a_shared_first_name_of_the_trajectorys_own_client_is_left(
     assert Trajectory.objects.get(pk=theirs.pk).learning_question == (
         "Jorinde wil leren delegeren; [deelnemer] verwees haar."
     )
+
+
+def _work_rows(work) -> list:
+    """(model, pk) of the organisation and every row of its work."""
+    organisation = work["organisation"]
+    rows = [(Organisation, organisation.pk)]
+    for trajectory in Trajectory.objects.filter(
+        pk__in=[t.pk for t in work["trajectories"]]
+    ):
+        rows.append((Trajectory, trajectory.pk))
+        for related in (trajectory.entries, trajectory.appointments):
+            rows += [(type(r), r.pk) for r in related.all()]
+        rows += [(type(r), r.pk) for r in trajectory.evaluations.all()]
+        for quote in trajectory.quotes.all():
+            rows += [(type(quote), quote.pk)]
+            rows += [(type(line), line.pk) for line in quote.lines.all()]
+    return rows
+
+
+def _stored(rows) -> dict:
+    """The columns of these rows as the database holds them (ciphertext)."""
+    stored = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, pk in rows:
+            columns = [f.column for f in model._meta.concrete_fields]
+            table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+            selected = ", ".join(map(quote, columns))
+            sql = f"SELECT {selected} FROM {table} WHERE {key} = %s"  # noqa: S608
+            cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
+            values = [
+                bytes(v) if isinstance(v, memoryview) else v for v in cursor.fetchone()
+            ]
+            stored[(model, pk)] = dict(zip(columns, values, strict=True))
+    return stored
+
+
+def _restore(stored) -> None:
+    """Put the rows back as a data backup from before the erasure holds them."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for (model, pk), columns in stored.items():
+            names = [c for c in columns if c != model._meta.pk.column]
+            table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+            assigned = ", ".join(f"{quote(c)} = %s" for c in names)
+            sql = f"UPDATE {table} SET {assigned} WHERE {key} = %s"  # noqa: S608
+            key_value = model._meta.pk.get_db_prep_value(pk, connection)
+            cursor.execute(sql, [*(columns[c] for c in names), key_value])
+
+
+def _reapply(capture) -> None:
+    with capture(execute=True):
+        call_command("reapply_erasures", stdout=StringIO())
+
+
+@pytest.mark.parametrize("path", ["approval", "sweep"])
+def test_reapply_after_a_restore_blanks_the_mentions_the_erasure_rewrote(
+    path, owner_http, coach, work, django_capture_on_commit_callbacks
+):
+    """A data backup from before the erasure brings the organisation's rows
+    back naming the contact person, and a journal table without her entry:
+    the journal file's line lists the fields the erasure rewrote, and
+    reapply_erasures blanks exactly those, leaving every other column as
+    restored; a second reapply changes nothing."""
+    capture = django_capture_on_commit_callbacks
+    contact = work["contact"]
+    rows = _work_rows(work)
+    before = _stored(rows)
+    if path == "approval":
+        _approve_deletion(owner_http, coach, contact, capture)
+    else:
+        _sweep_erase(coach, contact, capture)
+    _assert_taken_out(work)
+    rewritten = ErasureJournalEntry.objects.get(holder_id=contact.holder_id).rewritten
+    lines = [json.loads(x) for x in journal_path().read_text().splitlines()]
+    (line,) = [x for x in lines if x["holder_id"] == str(contact.holder_id)]
+    assert sorted(line["rewritten"]) == sorted(rewritten)
+    blanked = {(label, pk, name) for label, pk, name in rewritten}
+    labels = {model: model._meta.label_lower for model, _ in rows}
+    # Every row of the work named her and is listed; no value is.
+    assert {(label, pk) for label, pk, _ in blanked} == {
+        (labels[model], str(pk)) for model, pk in rows
+    }
+    assert "Zwartkruis" not in json.dumps(line) and EMAIL not in json.dumps(line)
+
+    # The restore: her rows come back as they were, the table without her entry.
+    _restore(before)
+    ErasureJournalEntry.objects.filter(holder_id=contact.holder_id).delete()
+    keyring.clear_cache()
+    assert NAME[1] in "\n".join(_opened(work))
+
+    _reapply(capture)
+    _assert_blanked(work, rows, before, blanked)
+    assert sorted(
+        ErasureJournalEntry.objects.get(holder_id=contact.holder_id).rewritten
+    ) == sorted(rewritten)
+    assert not DataKey.objects.filter(holder_id=contact.holder_id).exists()
+
+    after = _stored(rows)
+    _reapply(capture)
+    assert _stored(rows) == after
+
+
+def _assert_blanked(work, rows, before, blanked) -> None:
+    keyring.clear_cache()
+    text = "\n".join(_opened(work))
+    for value in ERASED:
+        assert value not in text
+    assert "Zaal 2" in text
+    organisation = Organisation.objects.get(pk=work["organisation"].pk)
+    assert organisation.name == "Zorggroep Qwerty"
+    assert organisation.billing_address == "Postbus 12\n8440 AA Heerenveen"
+    now = _stored(rows)
+    for model, pk in rows:
+        label = model._meta.label_lower
+        row = apps.get_model(label)._base_manager.get(pk=pk)
+        for field in model._meta.concrete_fields:
+            if (label, str(pk), field.name) in blanked:
+                assert getattr(row, field.attname) == "", (label, field.name)
+            else:  # untouched: the very bytes the restore put back
+                assert (
+                    now[(model, pk)][field.column] == before[(model, pk)][field.column]
+                ), (label, field.name)

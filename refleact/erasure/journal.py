@@ -2,7 +2,10 @@
 
 The file (ERASURE_JOURNAL_PATH, one JSON object a line) lives outside every
 database and backup set, so that after a restore ``reapply_erasures`` still knows
-whom to erase again. Lines hold holder ids, rules and counts: no personal data.
+whom to erase again. Lines hold holder ids, rules, counts and the fields of
+other holders' rows the erasure rewrote (model label, pk, field name; no value):
+no personal data. A line from before ``rewritten`` was recorded reads as having
+rewritten nothing.
 """
 
 from __future__ import annotations
@@ -30,14 +33,74 @@ def journal_append(line: dict) -> None:
         os.fsync(handle.fileno())
 
 
-def journal_line_holder(raw: bytes | str) -> uuid.UUID | None:
-    """The holder id of one journal line, or None for a damaged line."""
+def _line_parse(raw: bytes | str) -> tuple[uuid.UUID, list[list[str]]] | None:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return uuid.UUID(json.loads(text)["holder_id"])
+        line = json.loads(text)
+        holder = uuid.UUID(line["holder_id"])
     except (ValueError, KeyError, TypeError, AttributeError):
         # UnicodeDecodeError and json.JSONDecodeError are ValueErrors.
         return None
+    return holder, rewritten_clean(line.get("rewritten"))
+
+
+def rewritten_clean(items) -> list[list[str]]:
+    """The well-formed [model label, pk, field name] items of a rewritten list,
+    each once, in order; anything else (an old line has none) is left out."""
+    clean: list[list[str]] = []
+    if not isinstance(items, list):
+        return clean
+    seen: set[tuple[str, ...]] = set()
+    for item in items:
+        if (
+            isinstance(item, list | tuple)
+            and len(item) == 3
+            and all(isinstance(part, str) and part for part in item)
+            and tuple(item) not in seen
+        ):
+            seen.add(tuple(item))
+            clean.append(list(item))
+    return clean
+
+
+def journal_line_holder(raw: bytes | str) -> uuid.UUID | None:
+    """The holder id of one journal line, or None for a damaged line."""
+    parsed = _line_parse(raw)
+    return parsed[0] if parsed else None
+
+
+def _file_lines(path: Path | None) -> Iterator[tuple[uuid.UUID, list] | None]:
+    """Yield each non-blank line of the journal file parsed, None when damaged.
+
+    A file that cannot be read at all raises OSError.
+    """
+    path = path or journal_path()
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        for line in handle:
+            if line.strip():
+                yield _line_parse(line)
+
+
+def journal_file_entries(
+    path: Path | None = None,
+) -> tuple[dict[uuid.UUID, list[list[str]]], int]:
+    """Return, per holder in the journal file, the fields its erasure rewrote
+    (its lines merged), and the number of damaged lines.
+
+    A damaged line (not UTF-8, not JSON, no holder id) is skipped and counted;
+    blank lines are neither. A file that cannot be read at all raises OSError.
+    """
+    entries: dict[uuid.UUID, list[list[str]]] = {}
+    damaged = 0
+    for parsed in _file_lines(path):
+        if parsed is None:
+            damaged += 1
+            continue
+        holder, rewritten = parsed
+        entries[holder] = rewritten_clean(entries.get(holder, []) + rewritten)
+    return entries, damaged
 
 
 def journal_file_read(path: Path | None = None) -> tuple[list[uuid.UUID], int]:
@@ -46,20 +109,13 @@ def journal_file_read(path: Path | None = None) -> tuple[list[uuid.UUID], int]:
     A damaged line (not UTF-8, not JSON, no holder id) is skipped and counted;
     blank lines are neither. A file that cannot be read at all raises OSError.
     """
-    path = path or journal_path()
-    if not path.exists():
-        return [], 0
     holders: list[uuid.UUID] = []
     damaged = 0
-    with path.open("rb") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            holder = journal_line_holder(line)
-            if holder is None:
-                damaged += 1
-            else:
-                holders.append(holder)
+    for parsed in _file_lines(path):
+        if parsed is None:
+            damaged += 1
+        else:
+            holders.append(parsed[0])
     return holders, damaged
 
 
@@ -75,3 +131,20 @@ def journal_holders(path: Path | None = None) -> set[uuid.UUID]:
     holders = set(journal_file_holders(path))
     holders.update(ErasureJournalEntry.objects.values_list("holder_id", flat=True))
     return holders
+
+
+def journal_rewritten(path: Path | None = None) -> dict[uuid.UUID, list[list[str]]]:
+    """Return every erased holder id with the fields its erasure rewrote in
+    other holders' rows: the file and the table, merged.
+
+    A restored table from before the erasure lacks the entry: the file's line
+    still names the fields. A file line from before the fields were recorded
+    names none: the table's entry, if it is there, does.
+    """
+    from refleact.erasure.models import ErasureJournalEntry
+
+    entries = journal_file_entries(path)[0]
+    rows = ErasureJournalEntry.objects.values_list("holder_id", "rewritten")
+    for holder, rewritten in rows.iterator(chunk_size=500):
+        entries[holder] = rewritten_clean(entries.get(holder, []) + (rewritten or []))
+    return entries

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 class ErasureJournalEntry(models.Model):
     """One erased holder. Also appended to ERASURE_JOURNAL_PATH, outside backups.
 
-    ``reapply_erasures`` replays it after a restore: destroys the key again and
-    deletes every row of the holder.
+    ``reapply_erasures`` replays it after a restore: destroys the key again,
+    deletes every row of the holder and blanks the ``rewritten`` fields of
+    other holders' rows.
     """
 
     holder_id = models.UUIDField(_("holder"), unique=True)
@@ -25,6 +26,10 @@ class ErasureJournalEntry(models.Model):
     rule = models.CharField(_("rule"), max_length=16)
     erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
     kept = models.JSONField(_("kept"), default=dict, blank=True)
+    # The fields of other holders' rows the erasure rewrote to take the holder
+    # out (an organisation's training naming them): [model label, pk, field
+    # name], never a value. reapply_erasures blanks them on restored rows.
+    rewritten = models.JSONField(_("rewritten fields"), default=list, blank=True)
     # Set once the entry's line is in ERASURE_JOURNAL_PATH (after the data
     # commit, before the key goes); a sweep appends it for entries still
     # without it, so a crash between the commit and the append loses no line.
@@ -58,6 +63,7 @@ class ErasureJournalEntry(models.Model):
             "rule": self.rule,
             "erased_at": self.erased_at.isoformat(),
             "kept": self.kept,
+            "rewritten": self.rewritten,
         }
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from refleact.crypto import keyring
 from refleact.crypto.holders import PRACTICE_HOLDER_ID
-from refleact.erasure.journal import journal_append
+from refleact.erasure.journal import journal_append, rewritten_clean
 from refleact.erasure.models import ErasureJournalEntry, HolderPseudonym
 from refleact.erasure.registry import Erasure, Rule, handlers
+from refleact.inventory.declarations import End, declaration_for
 from refleact.keystore.models import Tombstone
 
 
@@ -57,6 +61,10 @@ def holder_erase(
         if handler.erase is not None:
             handler.erase(erasure=erasure)
     HolderPseudonym.objects.filter(holder_id=erasure.holder_id).delete()
+    # A rerun finds nothing left to rewrite: what an earlier run listed stays.
+    earlier = ErasureJournalEntry.objects.filter(holder_id=erasure.holder_id)
+    listed = earlier.values_list("rewritten", flat=True).first() or []
+    rewritten = rewritten_clean([*listed, *erasure.rewritten])
     ErasureJournalEntry.objects.update_or_create(
         holder_id=erasure.holder_id,
         defaults={
@@ -64,6 +72,7 @@ def holder_erase(
             "rule": erasure.rule,
             "erased_at": timezone.now(),
             "kept": erasure.kept,
+            "rewritten": rewritten,
             "journal_written_at": None,
             "key_destroyed_at": None,
         },
@@ -135,22 +144,94 @@ def keys_destroy_pending() -> int:
     return count
 
 
-def holder_reapply(*, holder_id) -> Erasure:
+# The ends whose fields participant_erase rewrites (dossiers/participants.py):
+# a mention replaced, or the field emptied. A field kept for a legal term or
+# with a consent is never blanked here.
+_BLANKABLE_ENDS = frozenset({End.DELETE, End.PSEUDONYMISE})
+
+
+def rewritten_blank(rewritten: Iterable[list[str]]) -> list[list[str]]:
+    """Blank the listed fields of other holders' rows; return those changed.
+
+    ``rewritten`` is a journal entry's [model label, pk, field name] list: the
+    fields a first erasure rewrote to take the holder out. After a restore
+    from before it, they hold the holder's name again, and with the key gone
+    the names are unknowable: no scrub can find them, so each field is set to
+    its empty value (""), through the model, so it is sealed under the row's
+    own holder key. A model, row or field that no longer exists, a field no
+    longer declared with a ``delete`` or ``pseudonymise`` end, a row of an
+    erased holder (its own reapply deletes it), a value already empty or that
+    cannot be opened: skipped. Safe to run twice.
+    """
+    fields_by_row: dict[tuple[str, str], list[str]] = {}
+    for label, pk, name in rewritten_clean(list(rewritten)):
+        fields_by_row.setdefault((label, pk), []).append(name)
+    changed: list[list[str]] = []
+    for (label, pk), names in fields_by_row.items():
+        try:
+            model = apps.get_model(label)
+            row = model._default_manager.select_for_update().filter(pk=pk).first()
+        except (LookupError, ValueError, ValidationError):
+            continue  # a model gone, or a pk its model cannot read
+        if row is None:
+            continue
+        holder_id = getattr(row, "holder_id", None)
+        if holder_id is not None and keyring.is_erased(holder_id):
+            continue
+        blanked = []
+        for name in names:
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            declaration = declaration_for(model, name)
+            if (
+                not model_field.concrete
+                or declaration is None
+                or declaration.end not in _BLANKABLE_ENDS
+            ):
+                continue
+            value = getattr(row, model_field.attname)
+            if isinstance(value, str) and value:
+                setattr(row, model_field.attname, "")
+                blanked.append(model_field.name)
+        if blanked:
+            row.save(update_fields=blanked)
+            changed += [[label, pk, name] for name in blanked]
+    return changed
+
+
+def holder_reapply(*, holder_id, rewritten: Iterable[list[str]] = ()) -> Erasure:
     """Erase a journalled holder again after a restore: rows, then the key.
 
     Nothing is copied out (``prepare`` is not run): what the first erasure kept
     is either in the restored data already or was lost with the restore's age.
+    The fields the first erasure rewrote in other holders' rows (``rewritten``,
+    from the journal file, merged with the table's entry) are blanked
+    (``rewritten_blank``); the table's entry gets the merged list back.
     """
     erasure = Erasure(holder_id=holder_id, kind="", rule=Rule.REAPPLY)
     with transaction.atomic():
         holder_identify(erasure=erasure)
+        entry = (
+            ErasureJournalEntry.objects.select_for_update()
+            .filter(holder_id=holder_id)
+            .first()
+        )
+        journalled = (entry.rewritten if entry else None) or []
+        listed = rewritten_clean([*journalled, *rewritten])
+        erasure.rewritten = rewritten_blank(listed)
         for handler in reversed(handlers()):
             if handler.erase is not None:
                 handler.erase(erasure=erasure)
         HolderPseudonym.objects.filter(holder_id=holder_id).delete()
-        ErasureJournalEntry.objects.get_or_create(
-            holder_id=holder_id, defaults={"kind": "", "rule": Rule.REAPPLY}
-        )
+        if entry is None:
+            entry = ErasureJournalEntry.objects.get_or_create(
+                holder_id=holder_id,
+                defaults={"kind": "", "rule": Rule.REAPPLY, "rewritten": listed},
+            )[0]
+        if entry.rewritten != listed:
+            ErasureJournalEntry.objects.filter(pk=entry.pk).update(rewritten=listed)
     # After the commit, as for a first erasure: a holder only the table named
     # (the file was lost or damaged) gets its line back before its key goes.
     # Always destroyed: a restored key store may hold the key again.

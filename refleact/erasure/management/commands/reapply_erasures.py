@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from refleact.erasure.journal import journal_holders, journal_path
+from refleact.erasure.journal import journal_path, journal_rewritten
 from refleact.erasure.services import holder_reapply
 
 
@@ -28,9 +28,12 @@ class Command(BaseCommand):
         path = Path(journal) if journal else journal_path()
         if journal and not path.is_file():
             raise CommandError(_("The journal file does not exist."))
-        holders = sorted(journal_holders(path), key=str)
+        # Per holder, the fields its erasure rewrote in other holders' rows:
+        # blanked again on the restored rows.
+        entries = journal_rewritten(path)
+        holders = sorted(entries, key=str)
         for holder_id in holders:
-            holder_reapply(holder_id=holder_id)
+            holder_reapply(holder_id=holder_id, rewritten=entries[holder_id])
         self.stdout.write(
             _("%(count)s erased holders applied again.") % {"count": len(holders)}
         )
