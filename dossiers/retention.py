@@ -249,7 +249,7 @@ def _holds_nothing_kept():
     )
 
 
-def unused_clients(*, before):
+def unused_clients(*, before, within=None):
     """Return the clients no trajectory touches, idle since before ``before``.
 
     Policy: personal data only as long as the work needs it. Untouched: not the
@@ -261,7 +261,10 @@ def unused_clients(*, before):
     """
     participants = Trajectory.participants.through.objects
     unprocessed = Trajectory.objects.filter(retention_done_at__isnull=True)
-    return Client.objects.filter(
+    # ``within``: the clients a user may see (clients_for_user), filtered as it
+    # is rather than through "pk IN (...)", which for the owner names every
+    # client and keeps the database from reading the list in index order.
+    return (within if within is not None else Client.objects).filter(
         Q(created_at__lt=before, updated_at__lt=before, last_activity_at__lt=before)
         & ~Exists(Trajectory.objects.filter(client=OuterRef("pk")))
         & ~Exists(Trajectory.objects.filter(holder_id=OuterRef("holder_id")))
@@ -272,7 +275,7 @@ def unused_clients(*, before):
     )
 
 
-def unused_organisations(*, before):
+def unused_organisations(*, before, within=None):
     """Return the organisations nothing uses, idle since before ``before``.
 
     Nothing uses it: no trajectory holds or names it, and no client (contact
@@ -280,7 +283,10 @@ def unused_organisations(*, before):
     contact persons go first as unused clients, so in one sweep an unused
     organisation follows its unused contact persons.
     """
-    return organisations_unused().filter(
+    rows = organisations_unused()
+    if within is not None:
+        rows = rows & within
+    return rows.filter(
         Q(created_at__lt=before, updated_at__lt=before)
         & ~Exists(Trajectory.objects.filter(holder_id=OuterRef("holder_id")))
         & ~Exists(Trajectory.objects.filter(organisation=OuterRef("pk")))

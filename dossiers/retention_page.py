@@ -72,18 +72,18 @@ def unused_deadlines(*, user, now) -> list[Deadline]:
             "admin:clients_client_change",
             _("Retention: erase unused client %(holder)s"),
         )
-        for row in retention.unused_clients(before=horizon)
-        .filter(pk__in=clients_for_user(user=user).values("pk"))
-        .order_by("last_activity_at", "pk")[:COMING_MAX]
+        for row in retention.unused_clients(
+            before=horizon, within=clients_for_user(user=user)
+        ).order_by("last_activity_at", "pk")[:COMING_MAX]
     ] + [
         (
             row,
             "admin:clients_organisation_change",
             _("Retention: erase unused organisation %(holder)s"),
         )
-        for row in retention.unused_organisations(before=horizon)
-        .filter(pk__in=organisations_for_user(user=user).values("pk"))
-        .order_by("updated_at", "pk")[:COMING_MAX]
+        for row in retention.unused_organisations(
+            before=horizon, within=organisations_for_user(user=user)
+        ).order_by("updated_at", "pk")[:COMING_MAX]
     ]
     return [
         Deadline(

@@ -121,6 +121,19 @@ class Trajectory(EncryptedModel):
                 name="closed_trajectory_has_retention",
             ),
         ]
+        indexes = [
+            # The dashboard's lists for the owner (issue 16): the active
+            # trajectories by last activity, and the coming retention actions by
+            # due date, read in index order and stopped at the list's length,
+            # instead of sorting every trajectory of that status.
+            models.Index(
+                fields=["status", "last_activity_at"], name="trajectory_status_activity"
+            ),
+            models.Index(
+                fields=["status", "retention_due_on", "id"],
+                name="trajectory_status_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         # For the screen only: the admin log and the access log store ids.
