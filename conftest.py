@@ -34,5 +34,6 @@ def _sealed_files_dir(settings, tmp_path):
     settings.SEALED_FILES_DIR = str(tmp_path / "sealed")
 
 
-# The three personas (owner, coach, outsider) for tests of client data.
-pytest_plugins = ["refleact.testing.personas"]
+# The three personas (owner, coach, outsider) for tests of client data; the fixed
+# clock and the fresh erasure journal of retention tests (asked for by usefixtures).
+pytest_plugins = ["refleact.testing.personas", "refleact.testing.retention"]

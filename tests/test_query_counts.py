@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from dossiers.models import DossierEntry
 from portal import services as portal_services
-from portal.access import session_start
 from refleact.audit.models import AuditEvent
 from refleact.testing.factories import (
     AppointmentFactory,
@@ -31,6 +30,7 @@ from refleact.testing.factories import (
     DossierEntryFactory,
     TrajectoryFactory,
 )
+from refleact.testing.personas import portal_login
 from refleact.testing.querycount import page_queries
 
 pytestmark = pytest.mark.django_db(databases="__all__")
@@ -215,17 +215,7 @@ def portal_client(coach, django_capture_on_commit_callbacks):
         )
     account.activated_at = timezone.now()
     account.save()
-    http = HttpClient()
-    http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
-    session = http.session
-
-    class _Request:
-        pass
-
-    request = _Request()
-    request.session = session
-    session_start(request, account)
-    session.save()
+    http = portal_login(account)
     trajectory = TrajectoryFactory(client=client, coach=coach)
     return http, trajectory
 

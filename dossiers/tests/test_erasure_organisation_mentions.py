@@ -10,17 +10,14 @@ details; what is about others stays.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from io import StringIO
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import Client, Organisation
 from dossiers import retention
@@ -42,27 +39,14 @@ from refleact.testing.factories import (
     QuoteLineFactory,
     TrajectoryFactory,
 )
+from refleact.testing.personas import portal_activate
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE
 
-pytestmark = pytest.mark.django_db(databases="__all__")
+pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
 NAME = ("Jorinde", "Zwartkruis")
 EMAIL = "jorinde@qwerty.example"
 ERASED = (*NAME, EMAIL)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -169,10 +153,7 @@ def _assert_taken_out(work) -> None:
 def _approve_deletion(owner_http, coach, contact, capture) -> None:
     with capture(execute=True):
         account = portal_services.account_invite(actor=coach, client=contact)
-    account.user.set_password("a long portal password 42")
-    account.user.save()
-    account.activated_at = timezone.now()
-    account.save()
+    portal_activate(account)
     row = portal_services.request_submit(
         account=account, kind=PortalRequest.Kind.DELETION, text="Wis mij"
     )

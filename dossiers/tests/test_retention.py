@@ -7,7 +7,6 @@ import json
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -32,24 +31,9 @@ from refleact.testing.factories import (
     InvoiceFactory,
     TrajectoryFactory,
 )
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE, NOW
 
-pytestmark = pytest.mark.django_db(databases="__all__")
-
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
+pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ Transactional: the sweep commits (the key is destroyed on commit) and a backup
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection, connections
 
@@ -31,30 +29,19 @@ from refleact.testing.factories import (
     DossierEntryFactory,
     TrajectoryFactory,
 )
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    CLOCK_AND_JOURNAL,
+]
 
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
 PERSON = {
     "first_name": "Marieke",
     "last_name": "Oudendijk",
     "email": "marieke.oudendijk@voorbeeld.example",
     "phone": "06 3456 7812",
 }
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

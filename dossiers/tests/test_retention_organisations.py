@@ -7,17 +7,14 @@ trajectory touching it is left to process, with its data key, journalled.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
-import time_machine
 
 from clients.models import Client, Organisation
 from dossiers import retention
 from dossiers.models import Invoice, KnowledgeItem, Trajectory
 from dossiers.services import trajectory_close
-from refleact.erasure.journal import journal_path
 from refleact.erasure.models import ErasureJournalEntry
 from refleact.keystore.models import DataKey, Tombstone
 from refleact.testing.factories import (
@@ -27,24 +24,9 @@ from refleact.testing.factories import (
     OrganisationFactory,
     TrajectoryFactory,
 )
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE, NOW
 
-pytestmark = pytest.mark.django_db(databases="__all__")
-
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
+pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
 
 @pytest.fixture

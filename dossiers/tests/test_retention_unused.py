@@ -14,7 +14,6 @@ import json
 from io import StringIO
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -29,24 +28,11 @@ from refleact.testing.factories import (
     OrganisationFactory,
     TrajectoryFactory,
 )
+from refleact.testing.retention import CLOCK_AND_JOURNAL, NOW
 
-pytestmark = pytest.mark.django_db(databases="__all__")
+pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(days=settings.RETENTION_UNUSED_HOLDER_DAYS + 1)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
 
 
 @pytest.fixture

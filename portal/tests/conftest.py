@@ -9,22 +9,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client as HttpClient
 from django.utils import timezone
 
 from portal import services
-from portal.access import session_start
 from refleact.testing.factories import ClientFactory, OrganisationFactory
-
-PASSWORD = "a long portal password 42"
-
-
-def activate(account, password: str = PASSWORD):
-    account.user.set_password(password)
-    account.user.save()
-    account.activated_at = timezone.now()
-    account.save()
-    return account
+from refleact.testing.personas import PORTAL_PASSWORD as PASSWORD  # noqa: F401
+from refleact.testing.personas import portal_activate as activate
+from refleact.testing.personas import portal_login as logged_in
 
 
 @pytest.fixture
@@ -73,21 +64,6 @@ def account_b(client_b, coach, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         account = services.account_invite(actor=coach, client=client_b)
     return activate(account)
-
-
-def logged_in(account) -> HttpClient:
-    http = HttpClient()
-    http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
-    session = http.session
-
-    class _Request:
-        pass
-
-    request = _Request()
-    request.session = session
-    session_start(request, account)
-    session.save()
-    return http
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@
 - owner: the practice owner (group 'owner'); sees and changes everything.
 - coach: a coach (group 'coach'); sees only the clients they work with.
 - outsider: another coach; must get 404 (or 403) on everything of coach's clients.
+
+And for a client's portal account: portal_activate (password set, activated) and
+portal_login (a test client logged in to the portal, its session started).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from refleact.accounts.models import User
 
@@ -60,3 +64,35 @@ def coach_http(coach):
 @pytest.fixture
 def outsider_http(outsider):
     return _logged_in(outsider)
+
+
+# -- a client's portal account ----------------------------------------------------
+PORTAL_PASSWORD = "a long portal password 42"  # noqa: S105
+
+
+def portal_activate(account, password: str = PORTAL_PASSWORD):
+    """The invited account as its client leaves it: password set, activated."""
+    account.user.set_password(password)
+    account.user.save()
+    account.activated_at = timezone.now()
+    account.save()
+    return account
+
+
+def portal_login(account, **http_options) -> HttpClient:
+    """A browser logged in to the portal as the account, its session started;
+    http_options go to the test client (REMOTE_ADDR=...)."""
+    from portal.access import session_start
+
+    http = HttpClient(**http_options)
+    http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
+    session = http.session
+
+    class _Request:
+        pass
+
+    request = _Request()
+    request.session = session
+    session_start(request, account)
+    session.save()
+    return http

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
-from django.test import Client as HttpClient
 from django.urls import reverse
-from django.utils import timezone
 
 from clients.models import Client
 from dossiers import retention
 from dossiers.services import trajectory_close
 from portal import services as portal_services
-from portal.access import session_start
 from refleact.audit.models import AuditEvent
-from refleact.erasure.journal import journal_path
 from refleact.erasure.registry import covered_models
 from refleact.testing.factories import (
     ClientFactory,
@@ -26,40 +20,12 @@ from refleact.testing.factories import (
     OrganisationFactory,
     TrajectoryFactory,
 )
+from refleact.testing.personas import portal_activate, portal_login
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE
 
-pytestmark = pytest.mark.django_db(databases="__all__")
+pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
 CLIENT_IP = "198.51.100.23"
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
-
-
-def portal_login(account) -> HttpClient:
-    http = HttpClient(REMOTE_ADDR=CLIENT_IP)
-    http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
-    session = http.session
-
-    class _Request:
-        pass
-
-    request = _Request()
-    request.session = session
-    session_start(request, account)
-    session.save()
-    return http
 
 
 @pytest.fixture
@@ -70,11 +36,8 @@ def visited(coach, coach_http, django_capture_on_commit_callbacks):
     DossierEntryFactory(trajectory=trajectory, kind="client_information")
     with django_capture_on_commit_callbacks(execute=True):
         account = portal_services.account_invite(actor=coach, client=client)
-    account.user.set_password("a long portal password 42")
-    account.user.save()
-    account.activated_at = timezone.now()
-    account.save()
-    http = portal_login(account)
+    portal_activate(account)
+    http = portal_login(account, REMOTE_ADDR=CLIENT_IP)
     assert http.get(reverse("portal:dossier")).status_code == 200
     assert http.get(reverse("portal:data")).status_code == 200
     response = coach_http.get(reverse("admin:clients_client_change", args=[client.pk]))

@@ -12,7 +12,6 @@ restored with pg_restore into the test's own databases.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -23,7 +22,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connections
@@ -47,12 +45,14 @@ from refleact.testing.factories import (
     DossierEntryFactory,
     TrajectoryFactory,
 )
+from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+    CLOCK_AND_JOURNAL,
+]
 
 ROOT = Path(__file__).resolve().parents[3]
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
-DUE = NOW + dt.timedelta(days=31)
 ERASED_PERSON = {
     "first_name": "Marieke",
     "last_name": "Oudendijk",
@@ -68,17 +68,9 @@ KEPT_FILE = b"Joost Verhoeven: verslag van de intake"
 
 
 @pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
+def fresh_marker():
     marker_path().unlink(missing_ok=True)
     yield
-    journal_path().unlink(missing_ok=True)
     marker_path().unlink(missing_ok=True)
 
 

@@ -22,14 +22,10 @@ from refleact.erasure.services import holder_erase, keys_destroy_pending
 from refleact.keystore.models import DataKey
 from refleact.testing.factories import ClientFactory
 
-pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
+pytestmark = [
+    pytest.mark.django_db(databases="__all__"),
+    pytest.mark.usefixtures("fresh_journal"),  # refleact.testing.retention
+]
 
 
 def erase(client) -> None:

@@ -7,18 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from refleact.erasure.journal import journal_append, journal_path
+from refleact.erasure.journal import journal_append
 from refleact.erasure.models import ErasureJournalEntry
 from refleact.testing.factories import ClientFactory
 
-pytestmark = pytest.mark.django_db(databases="__all__")
-
-
-@pytest.fixture(autouse=True)
-def fresh_journal():
-    journal_path().unlink(missing_ok=True)
-    yield
-    journal_path().unlink(missing_ok=True)
+pytestmark = [
+    pytest.mark.django_db(databases="__all__"),
+    pytest.mark.usefixtures("fresh_journal"),  # refleact.testing.retention
+]
 
 
 def status(*args) -> str:
