@@ -25,11 +25,12 @@ import random
 import secrets
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,9 +153,28 @@ def statistics_update() -> None:
     """
     for alias in ("default", "keystore"):
         connection = connections[alias]
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        if connection.vendor != "postgresql":
+            continue
+        # The tables of this database's models only: a bare ANALYZE also takes
+        # the shared catalogs (pg_authid, ...), and inside a transaction (a test)
+        # the first database's lock on them would block the second's for good.
+        with connection.cursor() as cursor:
+            present = set(connection.introspection.table_names(cursor))
+        tables = sorted(
+            {
+                model._meta.db_table
+                for model in apps.get_models(include_auto_created=True)
+                if model._meta.managed
+                and not model._meta.proxy
+                and router.db_for_write(model) == alias
+            }
+            & present
+        )
+        if not tables:
+            continue  # a bare ANALYZE would take the shared catalogs
+        quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {quoted}")  # noqa: S608 - model table names
 
 
 class Seeder:
