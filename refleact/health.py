@@ -5,7 +5,8 @@ session, nothing that could fail but the process itself. ``/readyz`` checks what
 a request needs: both databases, the key store's master-key check (the start-up
 gate's own, ``refleact.keystore.checks.check_keys``), that every blind index
 was built with the code's definition (``refleact.keystore.blindbuild``: else
-lookups by e-mail find nothing) and the Celery broker. It
+lookups by e-mail find nothing), that the key store has django-axes' login-record
+tables (else every login fails) and the Celery broker. It
 answers 200 or 503, and names what failed only to a client on this machine
 (loopback, through ``refleact.clientaddress.client_address``) or to one that
 sends ``Authorization: Bearer <READYZ_TOKEN>``; anyone else reads "ready" or
@@ -91,6 +92,13 @@ def _blind_indexes() -> str:
         return FAILED
 
 
+def _login_records() -> str:
+    """Fail while the key store lacks a login-record table (axes): logins would fail."""
+    from refleact.keystore.checks import login_record_tables_missing
+
+    return FAILED if login_record_tables_missing() else OK
+
+
 def _broker() -> str:
     url = settings.CELERY_BROKER_URL
     if not url:
@@ -151,6 +159,7 @@ def readiness() -> dict[str, str]:
         "keystore": _database("keystore"),
         "keys": _keys(),
         "blind_indexes": _blind_indexes(),
+        "login_records": _login_records(),
         "broker": _broker(),
     }
     if restore_in_progress():

@@ -68,6 +68,7 @@ def test_readyz_with_everything_up_is_ready_and_names_each_check(client, setting
         "keystore: ok",
         "keys: ok",
         "blind_indexes: ok",
+        "login_records: ok",
         "broker: not configured",
     ]
 

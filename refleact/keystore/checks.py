@@ -89,3 +89,58 @@ def master_key_ids_in_store() -> tuple[set[str], checks.CheckMessage | None]:
             f"{type(exc).__name__}. Data keys were not checked against the master keys.",
             id="keystore.W001",
         )
+
+
+def login_record_tables_missing() -> list[str]:
+    """Return django-axes' tables the key store lacks; empty before it is migrated.
+
+    They live in the key store (refleact/keystore/routers.py); without them every
+    staff and portal login fails. ``keystore 0005`` creates them on a key store
+    that recorded axes' migrations without running them (an installation from
+    before the move, or a backup of one).
+    """
+    from django.apps import apps
+
+    from refleact.keystore.models import DataKey
+
+    connection = connections[KEYSTORE]
+    try:
+        with connection.cursor() as cursor:
+            tables = set(connection.introspection.table_names(cursor))
+    except DatabaseError:
+        return []  # keystore.W001 says the key store cannot be read
+    if DataKey._meta.db_table not in tables:
+        return []  # not migrated yet: `migrate` must still run
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_app_config("axes").get_models()
+        if model._meta.db_table not in tables
+    )
+
+
+@checks.register("refleact_keys")
+def check_login_record_tables(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from refleact.keystore.blindbuild import migrations_pending
+
+    missing = login_record_tables_missing()
+    if not missing:
+        return []
+    msg = (
+        f"The key store has no login-record tables ({', '.join(missing)}): every "
+        "staff and portal login fails."
+    )
+    hint = "Run `manage.py migrate --database keystore`."
+    try:
+        pending = migrations_pending()
+    except DatabaseError:
+        pending = False
+    if pending:
+        # An error would stop `migrate` itself, which runs the system checks.
+        return [checks.Warning(msg, hint=hint, id="keystore.W003")]
+    # Nothing pending: keystore 0005 ran, and the tables were removed after it.
+    hint = (
+        "Run `manage.py migrate keystore 0004 --fake --database keystore "
+        "--skip-checks`, then `manage.py migrate --database keystore` (keystore 0005 "
+        "creates the missing tables)."
+    )
+    return [checks.Error(msg, hint=hint, id="keystore.E006")]
