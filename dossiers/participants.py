@@ -11,19 +11,24 @@ trajectories stay must still take away what of them is about the client:
 - the evaluations asked of them (``Evaluation.participant``, sealed under their
   own key): deleted;
 - their link as a participant: removed;
-- their name, e-mail address and phone number in the texts of every trajectory
-  they take part in and every trajectory held or ordered by their organisation
-  (the one they are a contact person of, and the ones whose trainings they take
-  part in), the trajectory and every row that belongs to it, per each declared
+- their name (every form: "Jan", "de Vries", "Jan de Vries"), e-mail address
+  and phone number in the texts of every trajectory they take part in;
+- for a contact person (``Client.Kind.CONTACT``) only, in every other
+  trajectory their organisation holds or ordered and the sweep has not
+  processed: only the forms that name them alone, their full name ("Jan de
+  Vries", "J. de Vries"), e-mail address and phone number. A bare "Jan" or
+  "De Vries" there is as likely a colleague or a company ("De Vries Advies")
+  and stays; the sweep's pseudonymisation at the trajectory's end takes it;
+- in both, the trajectory and every row that belongs to it, per each declared
   field's ``End``: ``pseudonymise`` text keeps its content with each mention
   replaced by ``PLACEHOLDER``; a ``delete`` field (an appointment's place or
   note) that mentions them is emptied, since it would have gone anyway at the
   end. Fields kept for a legal term or with a consent (invoices, contact
   records) are sealed under the practice key and are not the training's; they
   stay;
-- the organisation's billing details (``End.DELETE``) that mention them (the
-  contact person as the invoices' addressee): emptied. Its name stays: it is
-  the organisation's, not the person's.
+- the contact person's organisation's billing details (``End.DELETE``) that
+  name them so (the invoices' addressee): emptied. Its name stays: it is the
+  organisation's, not the person's.
 
 Only the client's own identifiers are replaced, not every name as the retention
 sweep's ``scrub_text`` does: the work goes on, and its notes about the others
@@ -49,7 +54,12 @@ from refleact.erasure.content import declared_fields
 from refleact.erasure.registry import Erasure
 from refleact.inventory.declarations import End
 from refleact.pseudonymiser import Person
-from refleact.pseudonymiser.nameforms import find_forms, person_forms
+from refleact.pseudonymiser.nameforms import (
+    find_forms,
+    given_name_forms,
+    person_forms,
+    surname_forms,
+)
 
 # Stored text, in the practice's language, like the pseudonymiser's "[persoon 1]".
 PLACEHOLDER = "[deelnemer]"
@@ -65,11 +75,42 @@ def _name_forms(first_name, last_name) -> set[str]:
     return person_forms(known) if known.first_name or known.last_name else set()
 
 
+def _full_name_forms(first_name, last_name) -> set[str]:
+    """The forms of the whole name only: "Jan de Vries", "Jan De Vries",
+    "Jan Vries", "J. de Vries"; never the bare first name or surname."""
+    first = first_name.strip() if isinstance(first_name, str) else ""
+    last = last_name.strip() if isinstance(last_name, str) else ""
+    if not first or not last:
+        return set()
+    surnames = surname_forms(last)
+    forms = {f"{g} {s}" for g in given_name_forms(first) for s in surnames}
+    forms |= {f"{first[:1].upper()}. {s}" for s in surnames}
+    return forms
+
+
+def _contact_forms(erasure: Erasure) -> set[str]:
+    forms = {erasure.person.get(k, "") for k in ("email", "phone")}
+    return {f for f in forms | set(erasure.emails) if isinstance(f, str)}
+
+
+def _usable(forms) -> set[str]:
+    return {f for f in forms if isinstance(f, str) and len(f.strip()) >= 2}
+
+
 def _forms(erasure: Erasure) -> set[str]:
+    """Every form of the client: for the trainings they take part in."""
     person = erasure.person
     forms = _name_forms(person.get("first_name", ""), person.get("last_name", ""))
-    forms |= {person.get(k, "") for k in ("email", "phone")} | set(erasure.emails)
-    return {f for f in forms if isinstance(f, str) and len(f.strip()) >= 2}
+    return _usable(forms | _contact_forms(erasure))
+
+
+def _whole_forms(erasure: Erasure) -> set[str]:
+    """The forms that name the client alone: for the work of their organisation
+    they are not in themselves, where a bare "Jan" or "de Vries" is as likely
+    someone else (a colleague, a company name)."""
+    person = erasure.person
+    forms = _full_name_forms(person.get("first_name", ""), person.get("last_name", ""))
+    return _usable(forms | _contact_forms(erasure))
 
 
 def mentions_replace(text: str, forms: set[str]) -> str:
@@ -162,40 +203,37 @@ def _others_forms(trajectory: Trajectory, *, holder_id) -> set[str]:
     forms = set()
     for person in people.iterator(chunk_size=200):
         forms |= _name_forms(person.first_name, person.last_name)
+        forms |= _full_name_forms(person.first_name, person.last_name)  # "J. de Vries"
     return forms
 
 
 def _organisations(holder_id) -> list[int]:
     """The organisations whose work may name the holder: the one they are a
-    contact person of, and those holding or ordering a training they take part
-    in."""
-    pks = set(
+    contact person of. A participant's name is not the organisation's to use:
+    only the trainings they take part in are scrubbed of it."""
+    return sorted(
         Client.objects.filter(
-            holder_id=holder_id, organisation__isnull=False
+            holder_id=holder_id,
+            kind=Client.Kind.CONTACT,
+            organisation__isnull=False,
         ).values_list("organisation_id", flat=True)
     )
-    trainings = Trajectory.objects.filter(participants__holder_id=holder_id)
-    pks |= set(
-        trainings.filter(organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    pks |= set(
-        Organisation.objects.filter(
-            holder_id__in=trainings.values("holder_id")
-        ).values_list("pk", flat=True)
-    )
-    return sorted(pks)
 
 
-def _trajectories_named(holder_id, organisations: list[int]) -> list[int]:
-    """The trajectories others hold that may name the holder, not yet processed
-    by the sweep (a processed one has no texts left)."""
+def _trajectories_in(holder_id) -> set[int]:
+    """The trajectories others hold that the holder takes part in."""
     others = Trajectory.objects.exclude(holder_id=holder_id)
-    pks = set(
+    return set(
         others.filter(participants__holder_id=holder_id).values_list("pk", flat=True)
     )
+
+
+def _trajectories_of(holder_id, organisations: list[int]) -> set[int]:
+    """The trajectories others hold that the organisations hold or ordered, not
+    yet processed by the sweep (a processed one has no texts left)."""
+    pks: set[int] = set()
     if organisations:
+        others = Trajectory.objects.exclude(holder_id=holder_id)
         holders = Organisation.objects.filter(pk__in=organisations).values("holder_id")
         for q in (Q(organisation_id__in=organisations), Q(holder_id__in=holders)):
             pks |= set(
@@ -203,7 +241,7 @@ def _trajectories_named(holder_id, organisations: list[int]) -> list[int]:
                     "pk", flat=True
                 )
             )
-    return sorted(pks)
+    return pks
 
 
 @transaction.atomic
@@ -219,13 +257,16 @@ def participant_erase(*, erasure: Erasure, actor=None, request=None) -> int:
     holder_id = erasure.holder_id
     actor = actor if actor is not None else erasure.actor
     forms = _forms(erasure)
+    whole = _whole_forms(erasure)
     organisations = _organisations(holder_id)
-    pks = _trajectories_named(holder_id, organisations)
+    taking_part = _trajectories_in(holder_id)
+    pks = taking_part | _trajectories_of(holder_id, organisations)
     count = 0
     rows = Trajectory.objects.filter(pk__in=pks).select_for_update(of=("self",))
     for trajectory in rows.order_by("pk"):
         changed = False
-        usable = forms - _others_forms(trajectory, holder_id=holder_id)
+        mine = forms if trajectory.pk in taking_part else whole
+        usable = mine - _others_forms(trajectory, holder_id=holder_id)
         if usable:
             for row in _rows(trajectory, holder_id=holder_id):
                 fields = _scrub_row(row, usable)
@@ -251,12 +292,12 @@ def participant_erase(*, erasure: Erasure, actor=None, request=None) -> int:
                 obj=trajectory,
             )
             count += 1
-    if forms:
+    if whole:
         billing = Organisation.objects.filter(pk__in=organisations).exclude(
             holder_id=holder_id
         )
         for organisation in billing.select_for_update().order_by("pk"):
-            fields = _scrub_row(organisation, forms, keep=ORGANISATION_KEEPS)
+            fields = _scrub_row(organisation, whole, keep=ORGANISATION_KEEPS)
             if fields:
                 _rewritten(erasure, organisation, fields)
                 audit_record(

@@ -89,17 +89,24 @@ def audit_events_purge(*, now: datetime | None = None) -> int:
 
 
 def audit_addresses_erase(*, holder_id) -> int:
-    """Blank the IP address on the erased holder's rows; return how many.
+    """Blank the IP address of the erased holder's own visits; return how many.
 
-    The holder's rows and the rows of its own login (a client's portal visits
-    to a training an organisation holds) lose the address; holder, action,
-    object, time and the staff actor stay (GDPR art. 5(2)). Caller must run it
-    before the holder's login is deleted (the accounts handler runs after).
+    The rows of the holder's own login (its portal visits, also to a training
+    an organisation holds) and the holder's rows without an actor (a link
+    token's visit, or a row whose login is already gone) lose the address.
+    A staff actor's address stays: it is the staff member's, not the erased
+    holder's, and the access log keeps it for its declared retention to trace
+    who accessed the holder's data from where (refleact/audit/inventory.py).
+    Holder, action, object, time and the staff actor stay (GDPR art. 5(2)).
+    Caller must run it before the holder's login is deleted (the accounts
+    handler runs after).
     """
     if str(holder_id) == str(PRACTICE_HOLDER_ID):
         return 0  # the staff's own logins: never erased with a holder
     logins = get_user_model().objects.filter(holder_id=holder_id).values("pk")
     with_address = AuditEvent.objects.filter(ip_address__isnull=False)
-    blanked = with_address.filter(holder_id=holder_id).update(ip_address=None)
-    blanked += with_address.filter(actor__in=logins).update(ip_address=None)
+    blanked = with_address.filter(actor__in=logins).update(ip_address=None)
+    blanked += with_address.filter(holder_id=holder_id, actor__isnull=True).update(
+        ip_address=None
+    )
     return blanked
