@@ -26,7 +26,9 @@ replaces each database in one transaction (PostgreSQL) or one backup-API step
 always re-applies every erasure of the newest journal (the live
 ERASURE_JOURNAL_PATH, a given journal file and the backup's copy, merged, and
 the journal table) before it verifies with ``encryption_status``: no erased
-client comes back, whatever the age of the data or the key-store backup.
+client comes back, whatever the age of the data or the key-store backup. It
+passes the data backup's ``taken_at`` (``--data-taken-at``) when it replaced the
+data database, so only the fields later erasures rewrote are blanked again.
 
 Nothing here prints or raises a value from a database: set names, engines,
 sizes and counts only. Errors of pg_dump/pg_restore/psql are reduced to their
@@ -570,16 +572,26 @@ def restore_run(*, plan: RestorePlan, say: Say) -> None:
     # and whatever fails, the erasures are re-applied before this returns.
     marker_set()
     failure: str | None = None
+    restored: set[str] = set()
     try:
-        _restore_sets(plan, say)
+        _restore_sets(plan, say, restored)
     except Exception as error:  # noqa: BLE001 - reported below, after re-applying
         failure = (
             str(error) if isinstance(error, CommandError) else type(error).__name__
         )
     finally:
         keyring.clear_cache()
+        # The fields an erasure rewrote in others' rows are blanked only on
+        # rows restored from before it: the data backup's time, or, when the
+        # data database was not replaced, now (the live rows postdate every
+        # erasure: nothing is blanked).
+        data_taken_at = (
+            manifest["taken_at"]
+            if DATA in restored
+            else dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        )
         try:
-            reapplied = _reapply(lines, say)
+            reapplied = _reapply(lines, say, data_taken_at=data_taken_at)
         except Exception as error:  # noqa: BLE001
             raise Failed(
                 f"Restore {'failed: ' + failure + '; ' if failure else 'done, but '}"
@@ -608,12 +620,14 @@ def restore_run(*, plan: RestorePlan, say: Say) -> None:
     say("verified: encryption_status reports no problem")
 
 
-def _restore_sets(plan: RestorePlan, say: Say) -> None:
+def _restore_sets(plan: RestorePlan, say: Say, restored: set[str]) -> None:
+    """Restore the chosen sets; ``restored`` gets each database replaced."""
     from refleact.crypto import keyring
 
     directory = plan.directory
     if DATA in plan.sets:
         _restore_database(ALIASES[DATA], directory / DATA_DUMP)
+        restored.add(DATA)
         say("data: database restored")
         count = _restore_sealed_files(directory / SEALED_TAR)
         say(f"data: {count} sealed files restored")
@@ -626,14 +640,19 @@ def _restore_sets(plan: RestorePlan, say: Say) -> None:
     say("migrations applied to both databases")
 
 
-def _reapply(lines: list[bytes], say: Say) -> str:
+def _reapply(lines: list[bytes], say: Say, *, data_taken_at: str) -> str:
     from refleact.crypto import keyring
 
     with tempfile.TemporaryDirectory() as scratch:
         merged = Path(scratch) / "erasures.jsonl"
         merged.write_bytes(b"".join(line + b"\n" for line in lines))
         out = StringIO()
-        call_command("reapply_erasures", journal=str(merged), stdout=out)
+        call_command(
+            "reapply_erasures",
+            journal=str(merged),
+            data_taken_at=data_taken_at,
+            stdout=out,
+        )
     keyring.clear_cache()
     result = out.getvalue().strip()
     say(f"erasures re-applied from {len(lines)} journal lines: {result}")

@@ -5,15 +5,19 @@ database and backup set, so that after a restore ``reapply_erasures`` still know
 whom to erase again. Lines hold holder ids, rules, counts and the fields of
 other holders' rows the erasure rewrote (model label, pk, field name; no value):
 no personal data. A line from before ``rewritten`` was recorded reads as having
-rewritten nothing.
+rewritten nothing. Each line carries the erasure's time (``erased_at``):
+``reapply_erasures`` blanks the rewritten fields only when the restored data
+backup was taken before it (README.md, "Mentions in what others hold").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -24,16 +28,58 @@ def journal_path() -> Path:
 
 
 def journal_append(line: dict) -> None:
-    """Append one entry to the journal file and flush it to disk."""
+    """Append one entry to the journal file and flush it to disk.
+
+    A write cut short earlier (a full disk) may have left a fragment without
+    its newline: it is ended first, so the fragment reads as one damaged line
+    and this entry as a line of its own.
+    """
     path = journal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(line, sort_keys=True) + "\n")
+    data = (json.dumps(line, sort_keys=True) + "\n").encode("utf-8")
+    with path.open("a+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size:
+            handle.seek(size - 1)
+            if handle.read(1) != b"\n":
+                data = b"\n" + data
+        handle.write(data)  # append mode: always at the end
         handle.flush()
         os.fsync(handle.fileno())
 
 
-def _line_parse(raw: bytes | str) -> tuple[uuid.UUID, list[list[str]]] | None:
+@dataclass
+class Journalled:
+    """One erased holder as the journal knows it: the fields its erasure
+    rewrote in other holders' rows, and when it was erased (None: unknown)."""
+
+    rewritten: list[list[str]] = field(default_factory=list)
+    erased_at: dt.datetime | None = None
+
+    def merge(self, rewritten, erased_at: dt.datetime | None) -> None:
+        # The earliest time: the first erasure, the one that rewrote the
+        # fields (a rerun or a reapply appends a later line for the same list).
+        self.rewritten = rewritten_clean(self.rewritten + rewritten_clean(rewritten))
+        if erased_at is not None and (
+            self.erased_at is None or erased_at < self.erased_at
+        ):
+            self.erased_at = erased_at
+
+
+def _time_parse(value) -> dt.datetime | None:
+    """An aware datetime from a line's ``erased_at``, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _line_parse(
+    raw: bytes | str,
+) -> tuple[uuid.UUID, list[list[str]], dt.datetime | None] | None:
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         line = json.loads(text)
@@ -41,7 +87,11 @@ def _line_parse(raw: bytes | str) -> tuple[uuid.UUID, list[list[str]]] | None:
     except (ValueError, KeyError, TypeError, AttributeError):
         # UnicodeDecodeError and json.JSONDecodeError are ValueErrors.
         return None
-    return holder, rewritten_clean(line.get("rewritten"))
+    return (
+        holder,
+        rewritten_clean(line.get("rewritten")),
+        _time_parse(line.get("erased_at")),
+    )
 
 
 def rewritten_clean(items) -> list[list[str]]:
@@ -69,7 +119,9 @@ def journal_line_holder(raw: bytes | str) -> uuid.UUID | None:
     return parsed[0] if parsed else None
 
 
-def _file_lines(path: Path | None) -> Iterator[tuple[uuid.UUID, list] | None]:
+def _file_lines(
+    path: Path | None,
+) -> Iterator[tuple[uuid.UUID, list, dt.datetime | None] | None]:
     """Yield each non-blank line of the journal file parsed, None when damaged.
 
     A file that cannot be read at all raises OSError.
@@ -92,14 +144,24 @@ def journal_file_entries(
     A damaged line (not UTF-8, not JSON, no holder id) is skipped and counted;
     blank lines are neither. A file that cannot be read at all raises OSError.
     """
-    entries: dict[uuid.UUID, list[list[str]]] = {}
+    erasures, damaged = journal_file_erasures(path)
+    return {holder: e.rewritten for holder, e in erasures.items()}, damaged
+
+
+def journal_file_erasures(
+    path: Path | None = None,
+) -> tuple[dict[uuid.UUID, Journalled], int]:
+    """Return, per holder in the journal file, its lines merged (the fields
+    its erasure rewrote; the earliest erasure time), and the number of
+    damaged lines. A file that cannot be read at all raises OSError."""
+    entries: dict[uuid.UUID, Journalled] = {}
     damaged = 0
     for parsed in _file_lines(path):
         if parsed is None:
             damaged += 1
             continue
-        holder, rewritten = parsed
-        entries[holder] = rewritten_clean(entries.get(holder, []) + rewritten)
+        holder, rewritten, erased_at = parsed
+        entries.setdefault(holder, Journalled()).merge(rewritten, erased_at)
     return entries, damaged
 
 
@@ -141,10 +203,19 @@ def journal_rewritten(path: Path | None = None) -> dict[uuid.UUID, list[list[str
     still names the fields. A file line from before the fields were recorded
     names none: the table's entry, if it is there, does.
     """
+    return {holder: e.rewritten for holder, e in journal_erasures(path).items()}
+
+
+def journal_erasures(path: Path | None = None) -> dict[uuid.UUID, Journalled]:
+    """Return every erased holder id with the fields its erasure rewrote and
+    its erasure time (the earliest the file's lines and the table's entry
+    give; None when neither gives one): the file and the table, merged."""
     from refleact.erasure.models import ErasureJournalEntry
 
-    entries = journal_file_entries(path)[0]
-    rows = ErasureJournalEntry.objects.values_list("holder_id", "rewritten")
-    for holder, rewritten in rows.iterator(chunk_size=500):
-        entries[holder] = rewritten_clean(entries.get(holder, []) + (rewritten or []))
+    entries = journal_file_erasures(path)[0]
+    rows = ErasureJournalEntry.objects.values_list(
+        "holder_id", "rewritten", "erased_at"
+    )
+    for holder, rewritten, erased_at in rows.iterator(chunk_size=500):
+        entries.setdefault(holder, Journalled()).merge(rewritten or [], erased_at)
     return entries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterable
 
 from django.apps import apps
@@ -13,7 +14,11 @@ from django.utils import timezone
 
 from refleact.crypto import keyring
 from refleact.crypto.holders import PRACTICE_HOLDER_ID
-from refleact.erasure.journal import journal_append, rewritten_clean
+from refleact.erasure.journal import (
+    journal_append,
+    journal_file_holders,
+    rewritten_clean,
+)
 from refleact.erasure.models import ErasureJournalEntry, HolderPseudonym
 from refleact.erasure.registry import Erasure, Rule, handlers
 from refleact.inventory.declarations import End, declaration_for
@@ -110,11 +115,15 @@ def journal_line_ensure(*, holder_id) -> ErasureJournalEntry:
     """
     entry = ErasureJournalEntry.objects.get(holder_id=holder_id)
     if entry.journal_written_at is None:
-        journal_append(entry.as_line())
-        ErasureJournalEntry.objects.filter(pk=entry.pk).update(
-            journal_written_at=timezone.now()
-        )
+        _line_write(entry)
     return entry
+
+
+def _line_write(entry: ErasureJournalEntry) -> None:
+    journal_append(entry.as_line())
+    ErasureJournalEntry.objects.filter(pk=entry.pk).update(
+        journal_written_at=timezone.now()
+    )
 
 
 def key_destroy(*, holder_id, reason: str = Tombstone.Reason.TRAJECTORY_CLOSED) -> None:
@@ -150,8 +159,13 @@ def keys_destroy_pending() -> int:
 _BLANKABLE_ENDS = frozenset({End.DELETE, End.PSEUDONYMISE})
 
 
-def rewritten_blank(rewritten: Iterable[list[str]]) -> list[list[str]]:
+def rewritten_blank(
+    rewritten: Iterable[list[str]], *, save: bool = True
+) -> list[list[str]]:
     """Blank the listed fields of other holders' rows; return those changed.
+
+    With ``save=False`` nothing changes: return the fields it would blank
+    (the ones that may name the erased holder again, for review).
 
     ``rewritten`` is a journal entry's [model label, pk, field name] list: the
     fields a first erasure rewrote to take the holder out. After a restore
@@ -162,6 +176,10 @@ def rewritten_blank(rewritten: Iterable[list[str]]) -> list[list[str]]:
     longer declared with a ``delete`` or ``pseudonymise`` end, a row of an
     erased holder (its own reapply deletes it), a value already empty or that
     cannot be opened: skipped. Safe to run twice.
+
+    Only right when the rows are restored from a data backup taken before the
+    erasure (``reapply_erasures --data-taken-at``): any later version of a
+    field is the coach's text, or the rewrite itself.
     """
     fields_by_row: dict[tuple[str, str], list[str]] = {}
     for label, pk, name in rewritten_clean(list(rewritten)):
@@ -170,7 +188,9 @@ def rewritten_blank(rewritten: Iterable[list[str]]) -> list[list[str]]:
     for (label, pk), names in fields_by_row.items():
         try:
             model = apps.get_model(label)
-            row = model._default_manager.select_for_update().filter(pk=pk).first()
+            manager = model._default_manager
+            rows = manager.select_for_update() if save else manager.all()
+            row = rows.filter(pk=pk).first()
         except (LookupError, ValueError, ValidationError):
             continue  # a model gone, or a pk its model cannot read
         if row is None:
@@ -195,20 +215,34 @@ def rewritten_blank(rewritten: Iterable[list[str]]) -> list[list[str]]:
             if isinstance(value, str) and value:
                 setattr(row, model_field.attname, "")
                 blanked.append(model_field.name)
-        if blanked:
+        if blanked and save:
             row.save(update_fields=blanked)
-            changed += [[label, pk, name] for name in blanked]
+        changed += [[label, pk, name] for name in blanked]
     return changed
 
 
-def holder_reapply(*, holder_id, rewritten: Iterable[list[str]] = ()) -> Erasure:
+def holder_reapply(
+    *,
+    holder_id,
+    rewritten: Iterable[list[str]] = (),
+    blank: bool = False,
+    erased_at=None,
+    journalled: set | None = None,
+) -> Erasure:
     """Erase a journalled holder again after a restore: rows, then the key.
 
     Nothing is copied out (``prepare`` is not run): what the first erasure kept
     is either in the restored data already or was lost with the restore's age.
-    The fields the first erasure rewrote in other holders' rows (``rewritten``,
-    from the journal file, merged with the table's entry) are blanked
-    (``rewritten_blank``); the table's entry gets the merged list back.
+    With ``blank``, the fields the first erasure rewrote in other holders' rows
+    (``rewritten``, from the journal file, merged with the table's entry) are
+    blanked (``rewritten_blank``): only right when the restored data backup
+    was taken before the erasure (``reapply_erasures --data-taken-at``). The
+    table's entry gets the merged list back; one the restore lost is recreated
+    with ``erased_at``, the erasure's time from the file.
+
+    ``journalled``: the holders whose line ERASURE_JOURNAL_PATH holds (None:
+    read it). A holder without one gets its line appended before its key goes,
+    whatever ``journal_written_at`` says (the file was lost or replaced).
     """
     erasure = Erasure(holder_id=holder_id, kind="", rule=Rule.REAPPLY)
     with transaction.atomic():
@@ -218,23 +252,32 @@ def holder_reapply(*, holder_id, rewritten: Iterable[list[str]] = ()) -> Erasure
             .filter(holder_id=holder_id)
             .first()
         )
-        journalled = (entry.rewritten if entry else None) or []
-        listed = rewritten_clean([*journalled, *rewritten])
-        erasure.rewritten = rewritten_blank(listed)
+        journalled_fields = (entry.rewritten if entry else None) or []
+        listed = rewritten_clean([*journalled_fields, *rewritten])
+        if blank:
+            erasure.rewritten = rewritten_blank(listed)
         for handler in reversed(handlers()):
             if handler.erase is not None:
                 handler.erase(erasure=erasure)
         HolderPseudonym.objects.filter(holder_id=holder_id).delete()
         if entry is None:
+            defaults = {"kind": "", "rule": Rule.REAPPLY, "rewritten": listed}
+            if erased_at is not None:
+                defaults["erased_at"] = erased_at
             entry = ErasureJournalEntry.objects.get_or_create(
-                holder_id=holder_id,
-                defaults={"kind": "", "rule": Rule.REAPPLY, "rewritten": listed},
+                holder_id=holder_id, defaults=defaults
             )[0]
         if entry.rewritten != listed:
             ErasureJournalEntry.objects.filter(pk=entry.pk).update(rewritten=listed)
-    # After the commit, as for a first erasure: a holder only the table named
-    # (the file was lost or damaged) gets its line back before its key goes.
-    # Always destroyed: a restored key store may hold the key again.
-    journal_line_ensure(holder_id=holder_id)
+    # After the commit, as for a first erasure: a holder whose line the file
+    # lacks (only the table named it, or the file was lost) gets it back
+    # before its key goes. Always destroyed: a restored key store may hold
+    # the key again.
+    if journalled is None:
+        journalled = set(journal_file_holders())
+    if uuid.UUID(str(holder_id)) in journalled:
+        journal_line_ensure(holder_id=holder_id)
+    else:
+        _line_write(ErasureJournalEntry.objects.get(holder_id=holder_id))
     key_destroy(holder_id=holder_id, reason=Tombstone.Reason.ERASURE_REQUEST)
     return erasure

@@ -43,6 +43,7 @@ from refleact.keystore.models import BlindIndexEntry, DataKey, Tombstone
 from refleact.testing.factories import (
     ClientFactory,
     DossierEntryFactory,
+    OrganisationFactory,
     TrajectoryFactory,
 )
 from refleact.testing.retention import CLOCK_AND_JOURNAL, DUE
@@ -477,3 +478,52 @@ def test_a_restore_failing_midway_still_reapplies_and_keeps_the_site_unready(
     page = HttpClient().get(reverse("admin:index"))
     assert page.status_code == 503
     assert "De site wordt hersteld" in page.content.decode()
+
+
+@pytest.mark.parametrize("taken", ["before", "after"])
+def test_a_restore_blanks_the_rewritten_mentions_only_from_a_backup_before_the_erasure(
+    coach, clock, tmp_path, taken
+):
+    """The restore passes the data backup's time to reapply_erasures: from a
+    backup before the erasure, the organisation's field the erasure rewrote is
+    blanked (it names the contact person again); from a backup after it, the
+    coach's later text in that field stays."""
+    from clients.models import Organisation
+    from dossiers.models import Trajectory
+
+    organisation = OrganisationFactory(name="Zorggroep Hjkl")
+    contact = ClientFactory(
+        first_name="Wendelien",
+        last_name="Oosterhout",
+        kind=Client.Kind.CONTACT,
+        organisation=organisation,
+        coaches=[coach],
+    )
+    course = TrajectoryFactory(
+        kind=Trajectory.Kind.TRAINING,
+        client=None,
+        organisation=organisation,
+        holder_id=organisation.holder_id,
+        coach=coach,
+        learning_question="Wendelien Oosterhout wil betere overleggen.",
+    )
+    own = TrajectoryFactory(client=contact, coach=coach)
+    trajectory_close(actor=coach, trajectory=own, retention="delete")
+    if taken == "before":
+        backup(tmp_path / "b", data_only=True)
+    clock.move_to(DUE)
+    erase_through_the_sweep(contact)
+    later = "Het team overlegt nu wekelijks."
+    if taken == "after":
+        clock.shift(3600)
+        row = Trajectory.objects.get(pk=course.pk)
+        row.learning_question = later
+        row.save()
+        backup(tmp_path / "b", data_only=True)
+
+    out = restore(tmp_path / "b", data_only=True)
+
+    assert "verified" in out
+    question = Trajectory.objects.get(pk=course.pk).learning_question
+    assert question == ("" if taken == "before" else later)
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
