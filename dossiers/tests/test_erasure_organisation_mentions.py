@@ -3,9 +3,12 @@
 The organisation's trajectories (the trainings it holds, the trajectories it
 ordered for others) are sealed under keys that live on. Whichever path erases
 the contact person (their deletion request approved in the admin, or the
-retention sweep once their own trajectory is done), their name and e-mail
+retention sweep once their own trajectory is done), their full name and e-mail
 address go from every text of that work and from the organisation's billing
-details; what is about others stays.
+details; what is about others stays, a bare first name or surname included
+(another Jan, a company called De Vries Advies). Only a contact person's
+organisation's work is searched; a participant is taken out of the trainings
+they take part in.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ pytestmark = [pytest.mark.django_db(databases="__all__"), CLOCK_AND_JOURNAL]
 
 NAME = ("Jorinde", "Zwartkruis")
 EMAIL = "jorinde@qwerty.example"
-ERASED = (*NAME, EMAIL)
+# In the work of her organisation she is not in herself, only the forms that
+# name her alone are hers: her full name (initial and all) and e-mail address.
+ERASED = ("Jorinde Zwartkruis", "J. Zwartkruis", EMAIL)
 
 
 @pytest.fixture
@@ -91,10 +96,13 @@ def work(coach):
         trajectory=course, place="Zaal 2", note=f"Vooraf bellen met {EMAIL}"
     )
     EvaluationFactory(
-        trajectory=course, answers="Zwartkruis vond het nuttig; Bertolf ook."
+        trajectory=course,
+        answers="Jorinde Zwartkruis vond het nuttig; Bertolf ook.",
     )
     quote = QuoteFactory(trajectory=course, billing_name="t.a.v. J. Zwartkruis")
-    QuoteLineFactory(quote=quote, description="Training op verzoek van Jorinde")
+    QuoteLineFactory(
+        quote=quote, description="Training op verzoek van Jorinde Zwartkruis"
+    )
     # A trajectory the organisation ordered for someone else, under their key.
     employee = ClientFactory(
         first_name="Sietske", last_name="Veenstra", coaches=[coach]
@@ -105,7 +113,9 @@ def work(coach):
         coach=coach,
         learning_question="Sietske wil, op verzoek van Jorinde Zwartkruis, minder uren.",
     )
-    DossierEntryFactory(trajectory=ordered, body="Jorinde belde over Sietske.")
+    DossierEntryFactory(
+        trajectory=ordered, body="Jorinde Zwartkruis belde over Sietske."
+    )
     return {
         "organisation": organisation,
         "contact": contact,
@@ -203,7 +213,7 @@ def test_a_shared_first_name_of_the_trajectorys_own_client_is_left(
         client=namesake,
         organisation=work["organisation"],
         coach=coach,
-        learning_question="Jorinde wil leren delegeren; Zwartkruis verwees haar.",
+        learning_question="Jorinde wil leren delegeren; Jorinde Zwartkruis verwees haar.",
     )
     own = TrajectoryFactory(client=contact, coach=coach)
     trajectory_close(actor=coach, trajectory=own, retention="delete")
@@ -374,3 +384,108 @@ def _assert_blanked(work, rows, before, blanked) -> None:
                 assert (
                     now[(model, pk)][field.column] == before[(model, pk)][field.column]
                 ), (label, field.name)
+
+
+# -- Only the person's own forms, in the work they are not in themselves --------
+
+SENTENCE = (
+    "Manager Jan Pietersen belde over De Vries Advies. Jan komt ook. "
+    "Jan de Vries (jan@devries.example, 06 12345678) tekende."
+)
+
+
+@pytest.fixture
+def jan(coach):
+    """Contact person Jan de Vries, and another client's trajectory his
+    organisation ordered, naming him and another Jan."""
+    organisation = OrganisationFactory(
+        name="Bouwbedrijf Qwerty", billing_name="t.a.v. Jan Pietersen"
+    )
+    contact = ClientFactory(
+        first_name="Jan",
+        last_name="de Vries",
+        email="jan@devries.example",
+        phone="06 12345678",
+        kind=Client.Kind.CONTACT,
+        organisation=organisation,
+        coaches=[coach],
+    )
+    employee = ClientFactory(
+        first_name="Sietske", last_name="Veenstra", coaches=[coach]
+    )
+    ordered = TrajectoryFactory(
+        client=employee,
+        organisation=organisation,
+        coach=coach,
+        learning_question=SENTENCE,
+    )
+    kept = AppointmentFactory(trajectory=ordered, place="Bij Jan", note="Jan komt ook")
+    named = AppointmentFactory(
+        trajectory=ordered, place="Zaal 3", note="Vooraf Jan de Vries bellen"
+    )
+    return {
+        "organisation": organisation,
+        "contact": contact,
+        "ordered": ordered,
+        "kept": kept,
+        "named": named,
+    }
+
+
+def test_a_contact_person_s_full_name_goes_and_other_jans_stay(
+    owner_http, coach, jan, django_capture_on_commit_callbacks
+):
+    contact = jan["contact"]
+    _approve_deletion(owner_http, coach, contact, django_capture_on_commit_callbacks)
+    keyring.clear_cache()
+
+    ordered = Trajectory.objects.get(pk=jan["ordered"].pk)
+    assert ordered.learning_question == (
+        "Manager Jan Pietersen belde over De Vries Advies. Jan komt ook. "
+        "[deelnemer] ([deelnemer], [deelnemer]) tekende."
+    )
+    kept = type(jan["kept"]).objects.get(pk=jan["kept"].pk)
+    assert (kept.place, kept.note) == ("Bij Jan", "Jan komt ook")
+    named = type(jan["named"]).objects.get(pk=jan["named"].pk)
+    assert (named.place, named.note) == ("Zaal 3", "")
+    organisation = Organisation.objects.get(pk=jan["organisation"].pk)
+    assert organisation.billing_name == "t.a.v. Jan Pietersen"
+    # Only the fields that changed are listed for reapply_erasures.
+    rewritten = ErasureJournalEntry.objects.get(holder_id=contact.holder_id).rewritten
+    assert sorted(map(tuple, rewritten)) == sorted(
+        [
+            ("dossiers.trajectory", str(ordered.pk), "learning_question"),
+            (named._meta.label_lower, str(named.pk), "note"),
+        ]
+    )
+
+
+@pytest.mark.parametrize("kind", [Client.Kind.PARTICIPANT, Client.Kind.PRIVATE])
+def test_only_a_contact_person_is_taken_out_of_the_organisations_work(
+    kind, owner_http, coach, jan, django_capture_on_commit_callbacks
+):
+    """A participant (or a private client) linked to the organisation: the
+    trainings they take part in lose every form of their name, a bare first
+    name included; the organisation's other work is not theirs and stays."""
+    contact = jan["contact"]
+    contact.kind = kind
+    contact.save()
+    training = TrajectoryFactory(
+        kind=Trajectory.Kind.TRAINING,
+        client=None,
+        organisation=jan["organisation"],
+        holder_id=jan["organisation"].holder_id,
+        coach=coach,
+        learning_question="Jan wil beter plannen.",
+    )
+    training.participants.add(contact)
+    _approve_deletion(owner_http, coach, contact, django_capture_on_commit_callbacks)
+    keyring.clear_cache()
+
+    training = Trajectory.objects.get(pk=training.pk)
+    assert training.learning_question == "[deelnemer] wil beter plannen."
+    assert not training.participants.exists()
+    ordered = Trajectory.objects.get(pk=jan["ordered"].pk)
+    assert ordered.learning_question == SENTENCE
+    named = type(jan["named"]).objects.get(pk=jan["named"].pk)
+    assert named.note == "Vooraf Jan de Vries bellen"
