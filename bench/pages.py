@@ -180,8 +180,8 @@ def _personas(search_coach: bool):
     from clients.models import Client
     from dossiers.models import Trajectory
     from portal import services as portal_services
-    from portal.access import session_start
     from portal.models import PortalAccount
+    from refleact.testing.personas import portal_login
 
     users = get_user_model().objects
     owner = users.get(username="scale-owner")
@@ -226,18 +226,7 @@ def _personas(search_coach: bool):
         return http
 
     def portal():
-        http = HttpClient()
-        http.force_login(account.user, backend="portal.backends.ClientEmailBackend")
-        session = http.session
-
-        class _Request:
-            pass
-
-        request = _Request()
-        request.session = session
-        session_start(request, account)
-        session.save()
-        return http
+        return portal_login(account)
 
     return owner, coach, client, trajectory, staff, portal
 
