@@ -13,8 +13,6 @@ addresses go with the holder too, and pseudonymised texts are scrubbed of them.
 
 from __future__ import annotations
 
-from django.contrib.sessions.models import Session
-
 from portal.models import (
     ClientRecoveryCode,
     ClientTOTPDevice,
@@ -24,6 +22,7 @@ from portal.models import (
 )
 from portal.secondfactor import PENDING
 from portal.tokens import token_digest
+from refleact.accounts.services import sessions_delete
 from refleact.erasure.registry import Erasure, ErasureHandler, register_erasure
 
 # The session key of a link's token (portal/views/auth.py).
@@ -46,19 +45,13 @@ def portal_identify(*, erasure: Erasure) -> None:
             erasure.known.append(address)
 
 
-def _portal_sessions(*, user_ids: set[str], digests: set[str]) -> list[str]:
-    # As accounts/erasure.py: the ids are inside the encoded data. Bounded by the
-    # live sessions, streamed.
-    keys = []
-    for session in Session.objects.iterator(chunk_size=500):
-        data = session.get_decoded()
-        pending = data.get(PENDING)
-        token = data.get(LINK_SESSION)
-        if (isinstance(pending, dict) and str(pending.get("user")) in user_ids) or (
-            isinstance(token, str) and token_digest(token) in digests
-        ):
-            keys.append(session.session_key)
-    return keys
+def _portal_session(data, *, user_ids: set[str], digests: set[str]) -> bool:
+    """A half-finished login of one of these users, or a link of these tokens."""
+    pending = data.get(PENDING)
+    token = data.get(LINK_SESSION)
+    return (isinstance(pending, dict) and str(pending.get("user")) in user_ids) or (
+        isinstance(token, str) and token_digest(token) in digests
+    )
 
 
 def portal_erase(*, erasure: Erasure) -> None:
@@ -71,9 +64,9 @@ def portal_erase(*, erasure: Erasure) -> None:
         )
     )
     if user_ids or digests:
-        Session.objects.filter(
-            session_key__in=_portal_sessions(user_ids=user_ids, digests=digests)
-        ).delete()
+        sessions_delete(
+            match=lambda data: _portal_session(data, user_ids=user_ids, digests=digests)
+        )
     for model in (
         PortalToken,
         PortalRequest,

@@ -11,26 +11,15 @@ and the earlier ones still on record) and the login's own username and e-mail.
 from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.sessions.models import Session
 from django.db import transaction
 
 from refleact.accounts.lockout import _digest, _key
 from refleact.accounts.models import User
-from refleact.accounts.services import login_records_forget
+from refleact.accounts.services import login_records_forget, sessions_delete
 from refleact.crypto.holders import PRACTICE_HOLDER_ID
 from refleact.erasure.registry import Erasure, ErasureHandler, register_erasure
 
 LOGIN_RECORDS = (AccessAttempt, AccessFailureLog, AccessLog)
-
-
-def _sessions_of(user_ids: set[str]) -> list[str]:
-    # Sessions store the user id only inside their encoded data: decode each.
-    # Bounded by the live sessions, streamed.
-    keys = []
-    for session in Session.objects.iterator(chunk_size=500):
-        if session.get_decoded().get("_auth_user_id") in user_ids:
-            keys.append(session.session_key)
-    return keys
 
 
 def _login_names(users) -> set[str]:
@@ -50,7 +39,7 @@ def accounts_erase(*, erasure: Erasure) -> None:
     names = set(erasure.emails) | _login_names(users)
     user_ids = {str(pk) for pk in users.values_list("pk", flat=True)}
     if user_ids:
-        Session.objects.filter(session_key__in=_sessions_of(user_ids)).delete()
+        sessions_delete(match=lambda data: data.get("_auth_user_id") in user_ids)
         _, per_model = users.delete()
         erasure.record_removed(User._meta.label, per_model.get(User._meta.label, 0))
     key = _key()

@@ -42,3 +42,20 @@ def login_records_forget(*, login_names) -> int:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             deleted += model.objects.filter(username__in=digests).delete()[0]
     return deleted
+
+
+def sessions_delete(*, match) -> int:
+    """Delete every stored session whose decoded data ``match(data)`` accepts.
+
+    Sessions keep user ids, pending logins and link tokens only inside their
+    encoded data, so each is decoded: streamed, bounded by the live sessions
+    (expired ones are cleared daily). For the erasure handlers of a holder.
+    """
+    from django.contrib.sessions.models import Session
+
+    keys = [
+        session.session_key
+        for session in Session.objects.iterator(chunk_size=500)
+        if match(session.get_decoded())
+    ]
+    return Session.objects.filter(session_key__in=keys).delete()[0]
