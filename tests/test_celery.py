@@ -105,6 +105,32 @@ def test_worker_refuses_to_start_without_keys():
     assert "Traceback" not in result.stderr
 
 
+def test_worker_refuses_cleanly_without_keys_next_to_a_migrated_key_store(tmp_path):
+    # After `demo` (README, first command) the key store exists and records its
+    # blind-index builds; started without keys, the worker's system checks must
+    # not crash on the missing BLIND_INDEX_KEY before the refusal is printed.
+    urls = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'data.sqlite3'}",
+        "KEYSTORE_DATABASE_URL": f"sqlite:///{tmp_path / 'keystore.sqlite3'}",
+    }
+    configured = clean_env(DJANGO_SETTINGS_MODULE="refleact.settings_test", **urls)
+    for alias in ("default", "keystore"):
+        migrated = run(
+            ["manage.py", "migrate", "--database", alias, "-v0"], env=configured
+        )
+        assert migrated.returncode == 0, migrated.stderr
+
+    result = run(
+        ["-m", "celery", "-A", "refleact", "worker", "--pool=solo"],
+        env=clean_env(REFLEACT_SKIP_LOCAL_ENV="1", **urls),
+        timeout=60,
+    )
+
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Refleact refuses to start" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_beat_refuses_to_start_without_keys(tmp_path):
     env = clean_env(REFLEACT_SKIP_LOCAL_ENV="1")
     schedule = str(tmp_path / "beat-schedule")
